@@ -1,0 +1,112 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every Tally target shares: Swift 6 language mode (strict concurrency), explicit `any`,
+/// and imports that are internal unless a module says otherwise, so no C type leaks into a public API.
+let tallySwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Tally",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tallyd", targets: ["tallyd"]),
+        .executable(name: "tally", targets: ["tally"]),
+        .library(name: "TallyCodec", targets: ["TallyCodec"]),
+        .library(name: "TallyModel", targets: ["TallyModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from the system, through module maps (Debian: libnghttp2-dev, zlib1g-dev).
+        .systemLibrary(
+            name: "CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // Pure domain: figures, periods, qualifiers, provenance. No I/O.
+        .target(name: "TallyModel", swiftSettings: tallySwiftSettings),
+
+        // The wire: hand-written protobuf-compatible codec, envelopes, zlib.
+        .target(
+            name: "TallyCodec",
+            dependencies: ["TallyModel", "CZlib"],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        // nghttp2 sessions driven by SwiftNIO (server and client role).
+        .target(
+            name: "TallyHTTP2",
+            dependencies: ["CNghttp2"],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        // Durable dataset (SQLite through GRDB).
+        .target(
+            name: "TallyStore",
+            dependencies: ["TallyCodec", "TallyModel"],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        .target(
+            name: "TallyServer",
+            dependencies: ["TallyStore", "TallyCodec", "TallyHTTP2", "TallyModel"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .target(
+            name: "TallyClient",
+            dependencies: ["TallyCodec", "TallyHTTP2", "TallyModel"],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        .executableTarget(
+            name: "tallyd",
+            dependencies: [
+                "TallyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: tallySwiftSettings
+        ),
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "TallyClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        // Test helpers shared by the test targets: seeded randomness, sample messages, peers.
+        .target(
+            name: "TallyTestSupport",
+            dependencies: ["TallyCodec", "TallyModel"],
+            path: "Tests/TallyTestSupport",
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyModelTests",
+            dependencies: ["TallyModel"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyCodecTests",
+            dependencies: ["TallyCodec", "TallyModel", "TallyTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyHTTP2Tests",
+            dependencies: ["TallyHTTP2"],
+            swiftSettings: tallySwiftSettings
+        ),
+    ]
+)

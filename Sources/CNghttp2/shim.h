@@ -1,0 +1,4 @@
+#ifndef TALLY_CNGHTTP2_SHIM_H
+#define TALLY_CNGHTTP2_SHIM_H
+#include <nghttp2/nghttp2.h>
+#endif

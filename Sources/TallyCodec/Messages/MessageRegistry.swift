@@ -1,0 +1,22 @@
+import TallyModel
+
+/// Every message of `Proto/tally.proto`, by protobuf name: for tools and tests that handle messages
+/// whose type is only known at run time (the interop peer, `tally debug decode`).
+public enum MessageRegistry {
+    public static let all: [any WireMessage.Type] = [
+        Quantity.self, Period.self, Citation.self, Figure.self,
+        TotalsRequest.self, Total.self, Candidate.self, TotalsResponse.self,
+        FiguresRequest.self, FiguresResponse.self,
+        SourcesRequest.self, SourceSummary.self, SourcesResponse.self,
+        ConsistencyRequest.self, Finding.self, ConsistencyReport.self,
+        SnapshotRequest.self, SnapshotHeader.self, ChangesRequest.self, ChangesHeader.self, Change.self,
+        PublishRequest.self, PublishResponse.self,
+        WatchRequest.self, Heartbeat.self, WatchEvent.self,
+        HealthRequest.self, HealthResponse.self,
+        FieldViolation.self, Status.self,
+    ]
+
+    public static let byName: [String: any WireMessage.Type] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.protoName, $0) }
+    )
+}
