@@ -170,7 +170,7 @@ public enum MessageSamples {
         f.kind = .partsDoNotAddUp
         f.summary = "337 + 332 + 338 = 20,538 of 20,662"
         f.figureIDs = ["a", "b"]
-        f.difference = Quantity(qualifier: .exact, low: 124)
+        f.difference = Quantity(qualifier: .range, low: 124, high: 130)
         return f
     }()
 }
