@@ -178,10 +178,8 @@ public struct WireReader {
         position &+= length
         if length == 0 { return "" }
         let bytes = UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: length)
-        guard let string = String(validating: bytes, as: UTF8.self) else {
-            throw error(.invalidUTF8, at: start)
-        }
-        return string
+        guard UTF8Validation.isValid(bytes) else { throw error(.invalidUTF8, at: start) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @inlinable
