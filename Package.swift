@@ -20,6 +20,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries from the system, through module maps (Debian: libnghttp2-dev, zlib1g-dev).
@@ -44,6 +47,15 @@ let package = Package(
             swiftSettings: tallySwiftSettings
         ),
 
+        // The dataset file format (YAML) and the embedded dataset read from the seed articles.
+        .target(
+            name: "TallyDataset",
+            dependencies: ["TallyModel", .product(name: "Yams", package: "Yams")],
+            exclude: ["DATASET.md"],
+            resources: [.copy("Resources/figures.yaml")],
+            swiftSettings: tallySwiftSettings
+        ),
+
         // nghttp2 sessions driven by SwiftNIO (server and client role).
         .target(
             name: "TallyHTTP2",
@@ -54,7 +66,11 @@ let package = Package(
         // Durable dataset (SQLite through GRDB).
         .target(
             name: "TallyStore",
-            dependencies: ["TallyCodec", "TallyModel"],
+            dependencies: [
+                "TallyCodec", "TallyModel", "TallyDataset",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: tallySwiftSettings
         ),
 
@@ -65,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "TallyClient",
-            dependencies: ["TallyCodec", "TallyHTTP2", "TallyModel"],
+            dependencies: ["TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset"],
             swiftSettings: tallySwiftSettings
         ),
 
@@ -101,6 +117,23 @@ let package = Package(
         .testTarget(
             name: "TallyCodecTests",
             dependencies: ["TallyCodec", "TallyModel", "TallyTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyDatasetTests",
+            dependencies: ["TallyDataset", "TallyModel", "TallyTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyStoreTests",
+            dependencies: ["TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport", "TallyStoreCrashHelper"],
+            swiftSettings: tallySwiftSettings
+        ),
+        // Publishes a large batch into a store and waits to be killed: the crash-safety test's victim.
+        .executableTarget(
+            name: "TallyStoreCrashHelper",
+            dependencies: ["TallyStore", "TallyModel"],
+            path: "Tests/TallyStoreCrashHelper",
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

@@ -5,8 +5,9 @@
 public struct Citation: Hashable, Sendable {
     public var producer: String
     public var outlet: String
-    /// Day the outlet published the report.
-    public var published: Day
+    /// Day the outlet published the report; `nil` when the document does not say (three of the seed
+    /// articles carry no date, and an invented one would be worse than none).
+    public var published: Day?
     /// The seed document the figure was read from (file name under `seeds/`), or a URL's title.
     public var document: String
     /// The sentence that states the number, verbatim.
@@ -16,7 +17,7 @@ public struct Citation: Hashable, Sendable {
     public init(
         producer: String = "",
         outlet: String = "",
-        published: Day = Day(daysSinceEpoch: 0),
+        published: Day? = nil,
         document: String = "",
         quote: String = "",
         url: String = ""

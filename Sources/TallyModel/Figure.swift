@@ -73,6 +73,9 @@ public enum FigureKind: Hashable, Sendable {
     case projection
     /// A proportion in percent, e.g. "20% to 40% refuse to return".
     case share
+    /// An amount that does not accumulate over the period: a decreed force size, a sentence length,
+    /// an average. Never summed.
+    case level
     case unrecognized(Int32)
 }
 

@@ -56,7 +56,7 @@ extension Period: Arbitrary {
 
 extension Citation: Arbitrary {
     public static func arbitrary(using rng: inout SeededRandom) -> Citation {
-        Citation(producer: rng.string(), outlet: rng.string(), published: rng.day(),
+        Citation(producer: rng.string(), outlet: rng.string(), published: rng.optional { Day(daysSinceEpoch: $0.int32() | 1) },
                  document: rng.string(), quote: rng.string(), url: rng.string())
     }
 }

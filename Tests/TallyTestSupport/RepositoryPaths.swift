@@ -47,3 +47,14 @@ public func runProcess(_ executable: String, _ arguments: [String]) throws -> (s
     let stderrData = (try? Data(contentsOf: errURL)) ?? Data()
     return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
 }
+
+extension RepositoryPaths {
+    /// The seed articles, kept with the project's shared material beside the repository (CI clones
+    /// the repository with `shared/` beside it). `TALLY_SEEDS` overrides the location.
+    public static var seeds: URL {
+        if let override = ProcessInfo.processInfo.environment["TALLY_SEEDS"] { return URL(fileURLWithPath: override) }
+        return root.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+    }
+
+    public static var seedsAvailable: Bool { FileManager.default.fileExists(atPath: seeds.path) }
+}

@@ -162,6 +162,9 @@ public nonisolated enum Tally_V1_FigureKind: SwiftProtobuf.Enum, Swift.CaseItera
 
   /// percent
   case share // = 4
+
+  /// an amount that does not accumulate: a force size, a sentence length
+  case level // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -175,6 +178,7 @@ public nonisolated enum Tally_V1_FigureKind: SwiftProtobuf.Enum, Swift.CaseItera
     case 2: self = .rate
     case 3: self = .projection
     case 4: self = .share
+    case 5: self = .level
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -186,6 +190,7 @@ public nonisolated enum Tally_V1_FigureKind: SwiftProtobuf.Enum, Swift.CaseItera
     case .rate: return 2
     case .projection: return 3
     case .share: return 4
+    case .level: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -197,6 +202,7 @@ public nonisolated enum Tally_V1_FigureKind: SwiftProtobuf.Enum, Swift.CaseItera
     .rate,
     .projection,
     .share,
+    .level,
   ]
 
 }
@@ -522,7 +528,7 @@ public nonisolated struct Tally_V1_Citation: Sendable {
   /// e.g. "Kyiv Independent"
   public var outlet: String = String()
 
-  /// days since 1970-01-01
+  /// days since 1970-01-01; 0: the document gives no date
   public var publishedDay: Int32 = 0
 
   /// seed document name
@@ -1143,7 +1149,7 @@ nonisolated extension Tally_V1_Category: SwiftProtobuf._ProtoNameProviding {
 }
 
 nonisolated extension Tally_V1_FigureKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FIGURE_KIND_UNSPECIFIED\0\u{1}FIGURE_KIND_COUNT\0\u{1}FIGURE_KIND_RATE\0\u{1}FIGURE_KIND_PROJECTION\0\u{1}FIGURE_KIND_SHARE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FIGURE_KIND_UNSPECIFIED\0\u{1}FIGURE_KIND_COUNT\0\u{1}FIGURE_KIND_RATE\0\u{1}FIGURE_KIND_PROJECTION\0\u{1}FIGURE_KIND_SHARE\0\u{1}FIGURE_KIND_LEVEL\0")
 }
 
 nonisolated extension Tally_V1_RateUnit: SwiftProtobuf._ProtoNameProviding {

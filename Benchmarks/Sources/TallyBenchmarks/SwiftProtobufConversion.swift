@@ -25,7 +25,7 @@ extension Tally_V1_Figure {
             .with {
                 $0.producer = c.producer
                 $0.outlet = c.outlet
-                $0.publishedDay = c.published.daysSinceEpoch
+                $0.publishedDay = c.published?.daysSinceEpoch ?? 0
                 $0.document = c.document
                 $0.quote = c.quote
                 $0.url = c.url

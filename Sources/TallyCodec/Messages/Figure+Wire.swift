@@ -94,7 +94,7 @@ extension Citation: WireMessage {
     public func encode(to writer: inout WireWriter) {
         writer.string(1, producer)
         writer.string(2, outlet)
-        writer.sint32(3, published.daysSinceEpoch)
+        writer.sint32(3, published?.daysSinceEpoch ?? 0)
         writer.string(4, document)
         writer.string(5, quote)
         writer.string(6, url)
@@ -105,7 +105,9 @@ extension Citation: WireMessage {
         switch tag.field {
         case 1: producer = try reader.string(tag)
         case 2: outlet = try reader.string(tag)
-        case 3: published = Day(daysSinceEpoch: try reader.sint32(tag))
+        case 3:
+            let day = try reader.sint32(tag)
+            published = day == 0 ? nil : Day(daysSinceEpoch: day)
         case 4: document = try reader.string(tag)
         case 5: quote = try reader.string(tag)
         case 6: url = try reader.string(tag)

@@ -63,6 +63,7 @@ extension FigureKind: WireEnum {
         case 2: self = .rate
         case 3: self = .projection
         case 4: self = .share
+        case 5: self = .level
         default: self = .unrecognized(wireValue)
         }
     }
@@ -75,6 +76,7 @@ extension FigureKind: WireEnum {
         case .rate: 2
         case .projection: 3
         case .share: 4
+        case .level: 5
         case .unrecognized(let value): value
         }
     }
