@@ -43,7 +43,7 @@ let package = Package(
         // The wire: hand-written protobuf-compatible codec, envelopes, zlib.
         .target(
             name: "TallyCodec",
-            dependencies: ["TallyModel", "CZlib"],
+            dependencies: ["TallyModel", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: tallySwiftSettings
         ),
 
@@ -132,7 +132,7 @@ let package = Package(
         // Publishes a large batch into a store and waits to be killed: the crash-safety test's victim.
         .executableTarget(
             name: "TallyStoreCrashHelper",
-            dependencies: ["TallyStore", "TallyModel"],
+            dependencies: ["TallyStore", "TallyModel", "TallyTestSupport"],
             path: "Tests/TallyStoreCrashHelper",
             swiftSettings: tallySwiftSettings
         ),

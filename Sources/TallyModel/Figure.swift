@@ -88,3 +88,5 @@ public enum RateUnit: Hashable, Sendable {
     case perYear
     case unrecognized(Int32)
 }
+
+extension Figure: Identifiable {}

@@ -1,0 +1,64 @@
+import GRDB
+public import TallyModel
+
+/// What a client at some version must apply to reach the current one.
+public enum ChangeFeed: Sendable, Equatable {
+    /// The client's version is older than the change log reaches (or newer than the store, after a
+    /// reset): it must fetch the full snapshot.
+    case snapshotRequired(DatasetState)
+    /// The latest change of every figure changed since the client's version, in version order.
+    case changes(since: UInt64, state: DatasetState, [StoredChange])
+}
+
+public struct StoredChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case upsert(Figure)
+        case retracted(id: String)
+    }
+
+    public var version: UInt64
+    public var kind: Kind
+
+    public init(version: UInt64, kind: Kind) {
+        self.version = version
+        self.kind = kind
+    }
+}
+
+extension FigureStore {
+    /// Changes since `version`, collapsed to the latest per figure: a figure changed three times is
+    /// sent once, as it is now.
+    public func changes(since version: UInt64) throws -> ChangeFeed {
+        try writer.read { db in
+            let state = try Self.state(db)
+            let logStart = UInt64(try Int64.fetchOne(db, sql: "SELECT log_start FROM dataset WHERE id = 1")!)
+            guard version >= logStart, version <= state.version else { return .snapshotRequired(state) }
+            // SQLite returns the other columns of the row holding MAX(version).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.figure_id, MAX(c.version) AS version, c.retracted, f.body
+                FROM change c LEFT JOIN figure f ON f.id = c.figure_id
+                WHERE c.version > ? GROUP BY c.figure_id ORDER BY version, c.figure_id
+                """, arguments: [Int64(version)])
+            let changes = try rows.map { row -> StoredChange in
+                let changeVersion = UInt64(row["version"] as Int64)
+                if (row["retracted"] as Int64) == 1 {
+                    return StoredChange(version: changeVersion, kind: .retracted(id: row["figure_id"]))
+                }
+                return StoredChange(version: changeVersion, kind: .upsert(try Self.decode(Row(["id": row["figure_id"], "body": row["body"]]))))
+            }
+            return .changes(since: version, state: state, changes)
+        }
+    }
+
+    /// Forgets changes older than the last `versions` versions; clients further behind are told to
+    /// fetch the snapshot.
+    public func pruneChangeLog(keepingVersions versions: UInt64) throws {
+        try writer.write { db in
+            let current = try Self.state(db).version
+            guard current > versions else { return }
+            let cutoff = current - versions
+            try db.execute(sql: "DELETE FROM change WHERE version <= ?", arguments: [Int64(cutoff)])
+            try db.execute(sql: "UPDATE dataset SET log_start = MAX(log_start, ?) WHERE id = 1", arguments: [Int64(cutoff)])
+        }
+    }
+}
