@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from the system, through module maps (Debian: libnghttp2-dev, zlib1g-dev).
@@ -59,7 +64,7 @@ let package = Package(
         // nghttp2 sessions driven by SwiftNIO (server and client role).
         .target(
             name: "TallyHTTP2",
-            dependencies: ["CNghttp2"],
+            dependencies: ["CNghttp2", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: tallySwiftSettings
         ),
 
@@ -76,7 +81,15 @@ let package = Package(
 
         .target(
             name: "TallyServer",
-            dependencies: ["TallyStore", "TallyCodec", "TallyHTTP2", "TallyModel"],
+            dependencies: [
+                "TallyStore", "TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: tallySwiftSettings
         ),
         .target(
@@ -88,8 +101,12 @@ let package = Package(
         .executableTarget(
             name: "tallyd",
             dependencies: [
-                "TallyServer",
+                "TallyServer", "TallyStore", "TallyHTTP2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: tallySwiftSettings
         ),
@@ -138,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyHTTP2Tests",
-            dependencies: ["TallyHTTP2"],
+            dependencies: ["TallyHTTP2", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: tallySwiftSettings
         ),
     ]

@@ -172,7 +172,18 @@ public final class NGHTTP2Session {
         }
     }
 
+    /// Gives back connection-window bytes of a stream that is gone (its unread body was dropped).
+    public func consumeConnection(count: Int) {
+        guard count > 0 else { return }
+        nghttp2_session_consume_connection(session, count)
+    }
+
     // MARK: - Connection
+
+    /// Sets this side's receive window for the whole connection (sent as a WINDOW_UPDATE on stream 0).
+    public func setLocalConnectionWindow(_ size: Int32) {
+        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, size)
+    }
 
     /// First step of a graceful shutdown: a GOAWAY announcing that no new streams will be
     /// accepted soon, with the maximum stream id, so streams already in flight are not lost.

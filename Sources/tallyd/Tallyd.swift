@@ -1,16 +1,73 @@
 import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
 import TallyServer
+import TallyHTTP2
+import TallyStore
+import UnixSignals
 
 @main
-struct Tallyd: ParsableCommand {
+struct Tallyd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tallyd",
-        abstract: "Serves the Tally dataset over HTTP/2.",
-        discussion: "The HTTP/2 server arrives with the server issue; this build only checks its libraries.",
+        abstract: "Serves the Tally dataset over HTTP/2 (h2c), through nghttp2.",
+        discussion: """
+            Every option can also be set with a TALLY_* environment variable; a flag wins over the \
+            environment. The database is created and filled with the embedded dataset when missing. \
+            SIGTERM or SIGINT drains: in-flight calls finish within the grace period, new ones are refused.
+            Environment: \(ServerConfiguration.environmentKeys.map(\.key).joined(separator: ", "))
+            """,
         version: "0.1.0"
     )
 
-    func run() throws {
-        throw ValidationError("tallyd has no server yet: the HTTP/2 server is the subject of the server issue.")
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one.") var port: Int?
+    @Option(help: "SQLite database file.") var database: String?
+    @Option(help: "File holding the bearer token that allows publishing (default: publishing disabled).") var publishTokenFile: String?
+    @Option(help: "HTTP/2 streams allowed per connection.") var maxConcurrentStreams: UInt32?
+    @Option(help: "Seconds before an idle connection is closed.") var idleTimeoutSeconds: Int64?
+    @Option(help: "Seconds in-flight calls get after SIGTERM.") var gracePeriodSeconds: Int64?
+    @Option(help: "Seconds between heartbeats on watch streams.") var watchHeartbeatSeconds: Int64?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port).") }
+        if let level = logLevel, Logger.Level(rawValue: level) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        try configuration.apply(environment: environment)
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let database { configuration.databasePath = database }
+        if let publishTokenFile { configuration.publishToken = try ServerConfiguration.readToken(file: publishTokenFile) }
+        if let maxConcurrentStreams { configuration.http2.settings.maxConcurrentStreams = maxConcurrentStreams }
+        if let idleTimeoutSeconds { configuration.http2.idleTimeout = .seconds(idleTimeoutSeconds) }
+        if let gracePeriodSeconds { configuration.gracePeriod = .seconds(gracePeriodSeconds) }
+        if let watchHeartbeatSeconds { configuration.watchHeartbeat = .seconds(watchHeartbeatSeconds) }
+
+        let level = Logger.Level(rawValue: logLevel ?? environment["TALLY_LOG_LEVEL"] ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tallyd")
+
+        let store = try FigureStore.openSeeded(path: configuration.databasePath)
+        let server = try TallyServer(configuration: configuration, store: store, logger: logger)
+        let address = try await server.start()
+        let state = try store.state()
+        // One line on stdout, flushed, that scripts and tests wait for.
+        FileHandle.standardOutput.write(Data("listening on \(configuration.host):\(address.port ?? 0) dataset version \(state.version)\n".utf8))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

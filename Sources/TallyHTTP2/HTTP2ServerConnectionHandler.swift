@@ -1,0 +1,355 @@
+public import NIOCore
+
+/// Connection-level behaviour of the server side, beyond HTTP/2's own settings.
+public struct HTTP2ServerConfiguration: Sendable {
+    public var settings = HTTP2Settings()
+    /// Receive window of the whole connection: bounds the request bytes buffered for all streams
+    /// that the application has not read yet.
+    public var connectionWindowSize: Int32 = 1 << 20
+    /// A connection with no open stream for this long is sent GOAWAY and closed.
+    public var idleTimeout: TimeAmount = .minutes(5)
+    /// While streams are open, a PING this often; a peer that has not answered two is dropped.
+    public var keepaliveInterval: TimeAmount = .seconds(30)
+
+    public init() {}
+}
+
+/// Drives one server-side nghttp2 session from a NIO channel: bytes in through `mem_recv`, bytes
+/// out through `mem_send`, requests handed to the responder on tasks of their own.
+///
+/// It does not know messages, routes or envelopes: only header blocks, body bytes and trailers.
+/// All its state lives on the channel's event loop; writers reach it through `NIOLoopBound`.
+public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    struct Stream {
+        let body: HTTP2RequestBody
+        /// Request bytes received and not yet read by the application (the window they hold shut).
+        var unconsumed = 0
+        /// Once the response is complete, further request bytes are read and dropped at once.
+        var discardingBody = false
+        var requestEnded = false
+        var headersSent = false
+        var writersWaiting: [EventLoopPromise<Void>] = []
+        var closePromise: EventLoopPromise<Void>
+        var task: Task<Void, Never>?
+    }
+
+    private let configuration: HTTP2ServerConfiguration
+    private let responder: any HTTP2Responder
+    private let session: NGHTTP2Session
+    private var streams: [Int32: Stream] = [:]
+    private var context: ChannelHandlerContext?
+    private var idleTask: Scheduled<Void>?
+    private var keepaliveTask: RepeatedTask?
+    private var unansweredPings = 0
+    private var draining = false
+    private let onStreamCountChange: @Sendable (Int) -> Void
+
+    /// - Parameter onStreamCountChange: told the change (+1, -1) whenever a stream opens or closes, for metrics.
+    public init(configuration: HTTP2ServerConfiguration, responder: any HTTP2Responder,
+                onStreamCountChange: @escaping @Sendable (Int) -> Void = { _ in }) throws {
+        self.configuration = configuration
+        self.responder = responder
+        self.session = try NGHTTP2Session(role: .server, settings: configuration.settings)
+        self.session.setLocalConnectionWindow(configuration.connectionWindowSize)
+        self.onStreamCountChange = onStreamCountChange
+    }
+
+    // MARK: - Channel events
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context) }
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard keepaliveTask == nil else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: configuration.keepaliveInterval, delay: configuration.keepaliveInterval) { _ in
+            bound.value.keepalive()
+        }
+        armIdleTimer()
+        flush()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        do {
+            try buffer.withUnsafeReadableBytes { try session.receive($0) }
+        } catch {
+            // nghttp2 has queued a GOAWAY for the violation: send it, then close.
+            handleEvents()
+            flush()
+            context.close(promise: nil)
+            return
+        }
+        handleEvents()
+        flush()
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        for streamID in Array(streams.keys) { closeStream(streamID, errorCode: HTTP2ErrorCode.cancel) }
+        idleTask?.cancel()
+        keepaliveTask?.cancel()
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: - Session events
+
+    private func handleEvents() {
+        for event in session.takeEvents() {
+            switch event {
+            case .headers(let streamID, let fields, let endStream):
+                if streams[streamID] == nil {
+                    openStream(streamID, fields: fields, endStream: endStream)
+                } else if endStream {
+                    // Request trailers end the body.
+                    endRequest(streamID)
+                }
+            case .headersTooLarge(let streamID):
+                try? session.submitResponse(streamID: streamID, headers: [HTTP2HeaderField(":status", "431")], endStream: true)
+            case .data(let streamID, let bytes):
+                receiveBody(streamID, bytes)
+            case .endStream(let streamID):
+                endRequest(streamID)
+            case .streamClosed(let streamID, let errorCode):
+                closeStream(streamID, errorCode: errorCode)
+            case .outboundDrained(let streamID):
+                resumeWriters(streamID)
+            case .pingAcknowledged:
+                unansweredPings = 0
+            case .goaway:
+                break
+            }
+        }
+    }
+
+    private func openStream(_ streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool) {
+        guard let context else { return }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let body = HTTP2RequestBody { count in
+            loop.execute { bound.value.applicationConsumed(streamID, count) }
+        }
+        if endStream { body.finish() }
+        let request = HTTP2Request(streamID: streamID, headers: fields, body: body,
+                                   remoteAddress: context.channel.remoteAddress?.description ?? "unknown")
+        let writer = HTTP2ResponseWriter(streamID: streamID, eventLoop: loop, connection: bound)
+        let responder = self.responder
+        streams[streamID] = Stream(body: body, requestEnded: endStream, closePromise: loop.makePromise())
+        onStreamCountChange(1)
+        idleTask?.cancel()
+        idleTask = nil
+        streams[streamID]!.task = Task {
+            await responder.respond(to: request, with: writer)
+            // A responder that returned without ending its stream still ends it.
+            try? await loop.submit { try bound.value.finishIfOpen(streamID: streamID) }.get()
+        }
+    }
+
+    private func receiveBody(_ streamID: Int32, _ bytes: [UInt8]) {
+        guard var stream = streams[streamID] else {
+            session.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        if stream.discardingBody {
+            session.consume(streamID: streamID, count: bytes.count)
+            return
+        }
+        stream.unconsumed += bytes.count
+        streams[streamID] = stream
+        stream.body.append(bytes)
+    }
+
+    private func endRequest(_ streamID: Int32) {
+        streams[streamID]?.requestEnded = true
+        streams[streamID]?.body.finish()
+    }
+
+    fileprivate func applicationConsumed(_ streamID: Int32, _ count: Int) {
+        guard streams[streamID] != nil else { return }
+        streams[streamID]!.unconsumed -= count
+        session.consume(streamID: streamID, count: count)
+        flush()
+    }
+
+    private func closeStream(_ streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        // Bytes the application never read still hold the connection window shut: give them back.
+        session.consumeConnection(count: stream.unconsumed)
+        stream.body.fail(.closed(errorCode: errorCode))
+        for writer in stream.writersWaiting { writer.fail(HTTP2StreamError.closed(errorCode: errorCode)) }
+        stream.closePromise.succeed()
+        if errorCode != HTTP2ErrorCode.noError { stream.task?.cancel() }
+        onStreamCountChange(-1)
+        if streams.isEmpty {
+            if draining {
+                flush()
+                context?.close(promise: nil)
+            } else {
+                armIdleTimer()
+            }
+        }
+    }
+
+    // MARK: - Responses (called through HTTP2ResponseWriter, on the event loop)
+
+    func sendHead(streamID: Int32, status: Int, headers: [HTTP2HeaderField], endStream: Bool) throws {
+        guard streams[streamID] != nil else { throw HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel) }
+        try session.submitResponse(streamID: streamID, headers: [HTTP2HeaderField(":status", String(status))] + headers, endStream: endStream)
+        streams[streamID]!.headersSent = true
+        if endStream { responseComplete(streamID) }
+        flush()
+    }
+
+    func sendBody(streamID: Int32, _ bytes: [UInt8], on loop: any EventLoop) -> EventLoopFuture<Void> {
+        guard streams[streamID] != nil else {
+            return loop.makeFailedFuture(HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel))
+        }
+        session.writeBody(streamID: streamID, bytes)
+        flush()
+        guard session.bufferedBodyBytes(streamID: streamID) >= configuration.settings.maxBufferedBodyPerStream, streams[streamID] != nil else {
+            return loop.makeSucceededVoidFuture()
+        }
+        let promise = loop.makePromise(of: Void.self)
+        streams[streamID]!.writersWaiting.append(promise)
+        return promise.futureResult
+    }
+
+    func finishBody(streamID: Int32, trailers: [HTTP2HeaderField]) throws {
+        guard streams[streamID] != nil else { throw HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel) }
+        session.finishBody(streamID: streamID, trailers: trailers)
+        responseComplete(streamID)
+        flush()
+    }
+
+    func finishIfOpen(streamID: Int32) throws {
+        guard let stream = streams[streamID] else { return }
+        if !stream.headersSent {
+            try sendHead(streamID: streamID, status: 500, headers: [], endStream: true)
+        } else {
+            session.finishBody(streamID: streamID)
+            responseComplete(streamID)
+            flush()
+        }
+    }
+
+    func closeFuture(streamID: Int32, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        guard let stream = streams[streamID] else { return loop.makeSucceededVoidFuture() }
+        return stream.closePromise.futureResult
+    }
+
+    /// The response is complete: request bytes still to come are read and dropped, so a peer that
+    /// keeps sending cannot hold the connection window shut.
+    private func responseComplete(_ streamID: Int32) {
+        guard var stream = streams[streamID], !stream.requestEnded else { return }
+        stream.discardingBody = true
+        session.consume(streamID: streamID, count: stream.unconsumed)
+        stream.unconsumed = 0
+        streams[streamID] = stream
+    }
+
+    private func resumeWriters(_ streamID: Int32) {
+        guard let waiting = streams[streamID]?.writersWaiting, !waiting.isEmpty else { return }
+        streams[streamID]!.writersWaiting = []
+        for writer in waiting { writer.succeed() }
+    }
+
+    // MARK: - Output
+
+    /// Writes what nghttp2 has to send while the channel accepts it; closes when the session is done.
+    private func flush() {
+        guard let context else { return }
+        var wrote = false
+        while context.channel.isWritable {
+            let output: [UInt8]
+            do {
+                output = try session.takeOutput()
+            } catch {
+                context.close(promise: nil)
+                return
+            }
+            handleEvents()
+            if output.isEmpty { break }
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+            wrote = true
+        }
+        if wrote { context.flush() }
+        if !session.isActive { context.close(promise: nil) }
+    }
+
+    // MARK: - Timers and shutdown
+
+    private func armIdleTimer() {
+        guard let context, streams.isEmpty else { return }
+        idleTask?.cancel()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        idleTask = context.eventLoop.scheduleTask(in: configuration.idleTimeout) {
+            bound.value.idleTimeoutFired()
+        }
+    }
+
+    private func idleTimeoutFired() {
+        guard streams.isEmpty, let context else { return }
+        session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+        flush()
+        context.close(promise: nil)
+    }
+
+    private func keepalive() {
+        guard !streams.isEmpty else {
+            unansweredPings = 0
+            return
+        }
+        if unansweredPings >= 2 {
+            context?.close(promise: nil)
+            return
+        }
+        unansweredPings += 1
+        session.submitPing()
+        flush()
+    }
+
+    /// Graceful shutdown: announce it (GOAWAY with the maximum stream id, so requests already in
+    /// flight are still accepted), after `announcement` send the final GOAWAY naming the last stream
+    /// processed (later ones are refused and may be retried elsewhere), let open streams finish, and
+    /// close when the last one ends or at `deadline`, whichever comes first.
+    public func drain(announcement: TimeAmount = .milliseconds(100), deadline: TimeAmount) {
+        guard let context, !draining else { return }
+        draining = true
+        session.submitShutdownNotice()
+        flush()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: announcement) {
+            let handler = bound.value
+            handler.session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+            handler.flush()
+            if handler.streams.isEmpty { handler.context?.close(promise: nil) }
+        }
+        context.eventLoop.scheduleTask(in: deadline) {
+            let handler = bound.value
+            for streamID in Array(handler.streams.keys) { handler.session.resetStream(streamID: streamID, errorCode: HTTP2ErrorCode.cancel) }
+            handler.flush()
+            handler.context?.close(promise: nil)
+        }
+    }
+
+    public var openStreamCount: Int { streams.count }
+}

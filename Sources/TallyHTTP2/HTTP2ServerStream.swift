@@ -1,0 +1,55 @@
+public import NIOCore
+
+/// A request as the application sees it: the header block, and the body still arriving.
+public struct HTTP2Request: Sendable {
+    public let streamID: Int32
+    public let headers: [HTTP2HeaderField]
+    public let body: HTTP2RequestBody
+    /// The peer's address, for logs.
+    public let remoteAddress: String
+
+    public var method: String { headers[":method"] ?? "" }
+    /// The path without the query.
+    public var path: String { String((headers[":path"] ?? "").split(separator: "?", maxSplits: 1).first ?? "") }
+    public var query: String? {
+        let parts = (headers[":path"] ?? "").split(separator: "?", maxSplits: 1)
+        return parts.count == 2 ? String(parts[1]) : nil
+    }
+}
+
+/// Writes one stream's response. Every method hops to the connection's event loop; `write`
+/// suspends while the stream's unsent body is over its cap, so a slow reader slows the writer.
+public struct HTTP2ResponseWriter: Sendable {
+    let streamID: Int32
+    let eventLoop: any EventLoop
+    let connection: NIOLoopBound<HTTP2ServerConnectionHandler>
+
+    public func writeHead(status: Int, headers: [HTTP2HeaderField] = [], endStream: Bool = false) async throws {
+        let (connection, streamID) = (connection, streamID)
+        try await eventLoop.submit {
+            try connection.value.sendHead(streamID: streamID, status: status, headers: headers, endStream: endStream)
+        }.get()
+    }
+
+    public func write(_ bytes: [UInt8]) async throws {
+        let (connection, streamID, loop) = (connection, streamID, eventLoop)
+        try await eventLoop.flatSubmit { connection.value.sendBody(streamID: streamID, bytes, on: loop) }.get()
+    }
+
+    public func finish(trailers: [HTTP2HeaderField] = []) async throws {
+        let (connection, streamID) = (connection, streamID)
+        try await eventLoop.submit { try connection.value.finishBody(streamID: streamID, trailers: trailers) }.get()
+    }
+
+    /// Resolves when the peer resets the stream or the connection closes: for long-lived streams
+    /// (watch) that otherwise only notice on their next write.
+    public func closed() async {
+        let (connection, streamID, loop) = (connection, streamID, eventLoop)
+        _ = try? await eventLoop.flatSubmit { connection.value.closeFuture(streamID: streamID, on: loop) }.get()
+    }
+}
+
+/// The application side of a server: one call per request stream, on its own task.
+public protocol HTTP2Responder: Sendable {
+    func respond(to request: HTTP2Request, with writer: HTTP2ResponseWriter) async
+}

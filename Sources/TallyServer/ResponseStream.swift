@@ -1,0 +1,118 @@
+import TallyCodec
+import TallyHTTP2
+
+/// One RPC's response: headers on the first message, envelopes batched into DATA writes, and
+/// exactly one end-of-stream envelope carrying the status, repeated in the trailers.
+///
+/// An actor so that the call's own task and its deadline timer can both try to end it: the first
+/// `finish` wins, later sends and finishes are ignored.
+actor ResponseStream {
+    private let writer: HTTP2ResponseWriter
+    private let framer: EnvelopeFramer
+    private let encoding: MessageEncoding
+    private var headersSent = false
+    private var finished = false
+    private var pending: [UInt8] = []
+    private(set) var bytesSent = 0
+    private(set) var code = StatusCode.ok
+    var extraHeaders: [HTTP2HeaderField] = []
+
+    /// Envelopes are written in DATA chunks of about this size.
+    static let batchSize = 64 << 10
+
+    init(writer: HTTP2ResponseWriter, encoding: MessageEncoding, compressionThreshold: Int) {
+        self.writer = writer
+        self.encoding = encoding
+        self.framer = EnvelopeFramer(deflater: encoding == .deflate ? Deflater() : nil, compressionThreshold: compressionThreshold)
+    }
+
+    func addHeader(_ name: String, _ value: String) {
+        extraHeaders.append(HTTP2HeaderField(name, value))
+    }
+
+    var isFinished: Bool { finished }
+
+    func send(_ message: some WireMessage) async throws {
+        guard !finished else { return }
+        if !headersSent { try await sendHeaders(status: 200) }
+        pending += framer.frame(message)
+        if pending.count >= Self.batchSize { try await flush() }
+    }
+
+    func flush() async throws {
+        guard !pending.isEmpty else { return }
+        let chunk = pending
+        pending = []
+        bytesSent += chunk.count
+        try await writer.write(chunk)
+    }
+
+    /// Ends the call. Before any message, the HTTP status follows the code (PROTOCOL.md).
+    func finish(_ status: Status) async {
+        guard !finished else { return }
+        finished = true
+        code = status.code
+        do {
+            if !headersSent { try await sendHeaders(status: status.code.httpStatus) }
+            pending += framer.frame(status, endOfStream: true)
+            try await flush()
+            try await writer.finish(trailers: [
+                HTTP2HeaderField("tally-status", String(status.code.wireValue)),
+                HTTP2HeaderField("tally-message", PercentEncoding.encode(status.message)),
+            ])
+        } catch {
+            // The peer is gone; there is no one left to tell.
+        }
+    }
+
+    /// A conditional GET that matched: 304, no body, no status envelope.
+    func notModified() async {
+        guard !finished, !headersSent else { return }
+        finished = true
+        headersSent = true
+        try? await writer.writeHead(status: 304, headers: extraHeaders, endStream: true)
+    }
+
+    private func sendHeaders(status: Int) async throws {
+        headersSent = true
+        var headers = [HTTP2HeaderField("content-type", Router.contentType)]
+        if encoding != .identity { headers.append(HTTP2HeaderField("tally-encoding", encoding.rawValue)) }
+        headers.append(HTTP2HeaderField("tally-accept-encoding", MessageEncoding.acceptHeaderValue))
+        try await writer.writeHead(status: status, headers: headers + extraHeaders)
+    }
+}
+
+/// Percent-encoding for header values (`tally-message`): everything but unreserved ASCII.
+enum PercentEncoding {
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: " "):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+
+    static func decode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Synchronization
+import Logging
+import NIOCore
+import TallyCodec
+import TallyHTTP2
+
+/// Routes each request by path (never by content type), checks method, content type and encoding,
+/// reads the one request envelope within the limits, runs the call under its deadline, and makes
+/// sure every RPC response ends with exactly one end-of-stream status.
+struct Router: HTTP2Responder {
+    static let contentType = "application/tally+proto"
+    static let rpcPrefix = "/tally.v1.Tally/"
+
+    let configuration: ServerConfiguration
+    let rpc: TallyRPC
+    let metrics: ServerMetrics
+    let logger: Logger
+    let lifecycle: ServerLifecycleState
+
+    func respond(to request: HTTP2Request, with writer: HTTP2ResponseWriter) async {
+        let started = ContinuousClock.now
+        var logger = self.logger
+        logger[metadataKey: "stream"] = "\(request.streamID)"
+        let (route, code) = await dispatch(request, writer)
+        let elapsed = ContinuousClock.now - started
+        metrics.record(route: route, code: code, duration: elapsed)
+        logger.info("request", metadata: [
+            "method": "\(request.method)", "path": "\(request.path)", "route": "\(route)", "code": "\(code)",
+            "ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) / 1000)",
+            "peer": "\(request.remoteAddress)",
+        ])
+    }
+
+    /// Returns the route name and the outcome, for metrics and logs.
+    private func dispatch(_ request: HTTP2Request, _ writer: HTTP2ResponseWriter) async -> (String, String) {
+        switch request.path {
+        case "/healthz":
+            await plain(writer, 200, "ok\n")
+            return ("healthz", "200")
+        case "/readyz":
+            let ready = lifecycle.isReady
+            await plain(writer, ready ? 200 : 503, ready ? "ready\n" : "draining\n")
+            return ("readyz", ready ? "200" : "503")
+        case "/metrics":
+            await plain(writer, 200, metrics.text(), contentType: "text/plain; version=0.0.4")
+            return ("metrics", "200")
+        default:
+            break
+        }
+        let encoding = MessageEncoding.negotiate(peerAccepts: request.headers["tally-accept-encoding"])
+        let stream = ResponseStream(writer: writer, encoding: encoding, compressionThreshold: configuration.compressionThreshold)
+        guard request.path.hasPrefix(Self.rpcPrefix), let method = TallyRPC.Method(rawValue: String(request.path.dropFirst(Self.rpcPrefix.count))) else {
+            await stream.finish(CallError(.notFound, "no route for \(request.path)").status)
+            await drain(request.body)
+            return ("unknown", StatusCode.notFound.name)
+        }
+        let outcome = await call(method, request, stream)
+        await drain(request.body)
+        return (method.rawValue, outcome.name)
+    }
+
+    private func call(_ method: TallyRPC.Method, _ request: HTTP2Request, _ stream: ResponseStream) async -> StatusCode {
+        do {
+            let message: [UInt8]
+            switch request.method {
+            case "POST":
+                guard (request.headers["content-type"] ?? "").split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) == Self.contentType else {
+                    throw CallError(.invalidArgument, "content-type must be \(Self.contentType)", violations: [FieldViolation(field: "content-type", description: "got '\(request.headers["content-type"] ?? "")'")])
+                }
+                message = try await readEnvelope(request)
+            case "GET" where method.allowsGet:
+                message = try method.messageFromQuery(request.query)
+            default:
+                throw CallError(.unimplemented, "\(request.method) is not allowed on \(request.path)\(method.allowsGet ? "; use POST or GET" : "; use POST")")
+            }
+            if !lifecycle.isReady && method != .health {
+                throw CallError(.unavailable, "server is shutting down; retry on another connection", retryAfterMilliseconds: 1_000)
+            }
+            let deadline = try deadline(for: method, request.headers["tally-timeout-ms"])
+            try await withDeadline(deadline, stream) {
+                try await rpc.handle(method, message: message, request: request, stream: stream)
+            }
+            await stream.finish(.ok)
+        } catch let error as CallError {
+            await stream.finish(error.status)
+        } catch is NotModified {
+            await stream.notModified()
+        } catch is CancellationError {
+            await stream.finish(Status(code: .canceled, message: "call canceled"))
+        } catch let error as HTTP2StreamError {
+            await stream.finish(Status(code: .canceled, message: "stream closed: \(error)"))
+        } catch {
+            logger.error("call failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            await stream.finish(Status(code: .internal, message: "internal error"))
+        }
+        return await stream.code
+    }
+
+    /// The request's single envelope: bounded by the message limit before anything is buffered,
+    /// inflated within the inflation limits, and refused if the encoding was not announced.
+    private func readEnvelope(_ request: HTTP2Request) async throws -> [UInt8] {
+        let inflater: Inflater?
+        switch request.headers["tally-encoding"]?.lowercased() {
+        case nil, "identity": inflater = nil
+        case "deflate": inflater = Inflater(maxInflatedSize: configuration.maxMessageSize, maxRatio: configuration.maxInflationRatio)
+        case let other?:
+            throw CallError(.unimplemented, "tally-encoding '\(other)' is not supported; supported: \(MessageEncoding.acceptHeaderValue)")
+        }
+        var deframer = EnvelopeDeframer(maxMessageSize: configuration.maxMessageSize, inflater: inflater)
+        var envelope: Envelope?
+        do {
+            for try await chunk in request.body {
+                deframer.append(chunk)
+                while let next = try deframer.next() {
+                    guard envelope == nil else { throw CallError(.invalidArgument, "a request carries exactly one message") }
+                    guard !next.isEndOfStream else { throw CallError(.invalidArgument, "a request may not carry an end-of-stream envelope") }
+                    envelope = next
+                }
+            }
+            try deframer.finish()
+        } catch let error as EnvelopeError {
+            throw CallError(envelope: error)
+        }
+        guard let envelope else { throw CallError(.invalidArgument, "request body carries no message") }
+        return envelope.payload
+    }
+
+    private func deadline(for method: TallyRPC.Method, _ header: String?) throws(CallError) -> Duration? {
+        let maximum = Duration.nanoseconds(configuration.maxDeadline.nanoseconds)
+        guard let header else { return method == .watch ? nil : Duration.nanoseconds(configuration.defaultDeadline.nanoseconds) }
+        guard let milliseconds = Int64(header), milliseconds > 0 else {
+            throw CallError(.invalidArgument, "tally-timeout-ms must be a positive integer", violations: [FieldViolation(field: "tally-timeout-ms", description: "got '\(header)'")])
+        }
+        return min(.milliseconds(milliseconds), maximum)
+    }
+
+    /// Runs the call; if the deadline passes first, the call is cancelled and ends with
+    /// `deadline_exceeded` (or whatever it had already ended with).
+    private func withDeadline(_ deadline: Duration?, _ stream: ResponseStream, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        guard let deadline else { return try await body() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await body()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return false
+            }
+            let completed = try await group.next()!
+            group.cancelAll()
+            if !completed {
+                await stream.finish(Status(code: .deadlineExceeded, message: "deadline of \(deadline) exceeded"))
+            }
+        }
+    }
+
+    private func plain(_ writer: HTTP2ResponseWriter, _ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") async {
+        try? await writer.writeHead(status: status, headers: [HTTP2HeaderField("content-type", contentType)])
+        try? await writer.write(Array(text.utf8))
+        try? await writer.finish()
+    }
+
+    /// Reads and drops whatever the client still sends, so its flow-control window reopens.
+    private func drain(_ body: HTTP2RequestBody) async {
+        do { for try await _ in body {} } catch {}
+    }
+}
+
+extension TimeAmount {
+    var duration: Duration { .nanoseconds(nanoseconds) }
+}
+
+/// Whether the server is accepting calls or draining; shared by the router and the server.
+final class ServerLifecycleState: Sendable {
+    private let draining = Mutex(false)
+
+    var isReady: Bool { !draining.withLock { $0 } }
+
+    func beginDraining() { draining.withLock { $0 = true } }
+}

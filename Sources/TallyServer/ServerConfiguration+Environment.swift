@@ -1,0 +1,57 @@
+import Foundation
+import NIOCore
+import TallyHTTP2
+
+/// The `TALLY_*` environment variables, one per setting. Flags given on the command line win.
+extension ServerConfiguration {
+    public static let environmentKeys: [(key: String, help: String)] = [
+        ("TALLY_HOST", "address to listen on (default 127.0.0.1)"),
+        ("TALLY_PORT", "port to listen on, 0 for any free port (default 8080)"),
+        ("TALLY_DATABASE", "SQLite file, created from the embedded dataset when missing (default tally.sqlite)"),
+        ("TALLY_PUBLISH_TOKEN", "bearer token that allows publishing (unset: publishing disabled)"),
+        ("TALLY_PUBLISH_TOKEN_FILE", "file holding the publish token (for container secrets)"),
+        ("TALLY_MAX_MESSAGE_BYTES", "largest message accepted (default 4194304)"),
+        ("TALLY_MAX_CONCURRENT_STREAMS", "HTTP/2 streams per connection (default 100)"),
+        ("TALLY_IDLE_TIMEOUT_SECONDS", "close connections idle this long (default 300)"),
+        ("TALLY_GRACE_PERIOD_SECONDS", "time in-flight calls get after SIGTERM (default 20)"),
+        ("TALLY_WATCH_HEARTBEAT_SECONDS", "heartbeat interval on watch streams (default 15)"),
+        ("TALLY_LOG_LEVEL", "trace, debug, info, notice, warning, error (default info)"),
+    ]
+
+    /// Applies the environment; an unreadable value is an error naming the variable.
+    public mutating func apply(environment: [String: String]) throws {
+        func integer(_ key: String) throws -> Int? {
+            guard let text = environment[key] else { return nil }
+            guard let value = Int(text), value >= 0 else { throw ConfigurationError(key: key, value: text, expected: "a non-negative integer") }
+            return value
+        }
+        if let host = environment["TALLY_HOST"] { self.host = host }
+        if let port = try integer("TALLY_PORT") { self.port = port }
+        if let path = environment["TALLY_DATABASE"] { databasePath = path }
+        if let file = environment["TALLY_PUBLISH_TOKEN_FILE"] { publishToken = try Self.readToken(file: file) }
+        if let token = environment["TALLY_PUBLISH_TOKEN"], !token.isEmpty { publishToken = token }
+        if let size = try integer("TALLY_MAX_MESSAGE_BYTES") { maxMessageSize = size }
+        if let streams = try integer("TALLY_MAX_CONCURRENT_STREAMS") { http2.settings.maxConcurrentStreams = UInt32(streams) }
+        if let seconds = try integer("TALLY_IDLE_TIMEOUT_SECONDS") { http2.idleTimeout = .seconds(Int64(seconds)) }
+        if let seconds = try integer("TALLY_GRACE_PERIOD_SECONDS") { gracePeriod = .seconds(Int64(seconds)) }
+        if let seconds = try integer("TALLY_WATCH_HEARTBEAT_SECONDS") { watchHeartbeat = .seconds(Int64(seconds)) }
+    }
+
+    /// Reads a token file (trailing newline ignored); an empty file is an error, not "no token".
+    public static func readToken(file: String) throws -> String {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ConfigurationError(key: "publish token file", value: file, expected: "a readable file")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ConfigurationError(key: "publish token file", value: file, expected: "a non-empty token") }
+        return token
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var key: String
+    public var value: String
+    public var expected: String
+
+    public var description: String { "\(key)=\(value): expected \(expected)" }
+}

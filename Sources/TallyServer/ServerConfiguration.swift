@@ -1,0 +1,35 @@
+public import NIOCore
+public import TallyHTTP2
+
+/// Everything `tallyd` can be told, each with a safe default. Flags and `TALLY_*` environment
+/// variables (ServerConfiguration+Environment.swift) fill the same struct.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on; loopback unless told otherwise.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (printed at start).
+    public var port = 8080
+    /// SQLite database file; created and filled with the embedded dataset when missing.
+    public var databasePath = "tally.sqlite"
+    /// Bearer token required to publish; `nil` disables publishing.
+    public var publishToken: String?
+    /// Largest envelope payload accepted, compressed or inflated.
+    public var maxMessageSize = 4 << 20
+    /// Largest inflated size as a multiple of the compressed size.
+    public var maxInflationRatio = 100
+    /// Most elements of one repeated field in a request.
+    public var maxRepeatedCount = 200_000
+    /// Deadline of a call that names none, and the most a call may ask for (Watch has none).
+    public var defaultDeadline: TimeAmount = .seconds(30)
+    public var maxDeadline: TimeAmount = .minutes(5)
+    /// How long in-flight calls may run after SIGTERM before their streams are reset.
+    public var gracePeriod: TimeAmount = .seconds(20)
+    /// Heartbeats on an idle Watch stream, so proxies and clients can tell quiet from dead.
+    public var watchHeartbeat: TimeAmount = .seconds(15)
+    /// Responses smaller than this are not compressed.
+    public var compressionThreshold = 1024
+    /// Change log kept for delta syncs, in versions; older clients fetch the snapshot.
+    public var changeLogVersions: UInt64 = 10_000
+    public var http2 = HTTP2ServerConfiguration()
+
+    public init() {}
+}

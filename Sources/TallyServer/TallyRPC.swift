@@ -1,0 +1,239 @@
+import CoreMetrics
+import Foundation
+import Logging
+import TallyCodec
+import TallyHTTP2
+import TallyModel
+import TallyStore
+
+/// The RPC methods of `Proto/PROTOCOL.md`: decode the request, compute from the current dataset,
+/// send the response messages. Ending the call (the status) is the router's job.
+struct TallyRPC: Sendable {
+    enum Method: String, Sendable {
+        case totals = "Totals", figures = "Figures", sources = "Sources", consistency = "Consistency"
+        case snapshot = "Snapshot", changes = "Changes", publish = "Publish", watch = "Watch", health = "Health"
+
+        var allowsGet: Bool { self == .snapshot || self == .changes }
+
+        /// For GET: the request message built from the query string (`Changes?since=N`).
+        func messageFromQuery(_ query: String?) throws(CallError) -> [UInt8] {
+            guard self == .changes else { return [] }
+            var since: UInt64 = 0
+            for pair in (query ?? "").split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 && parts[0] == "since" {
+                    guard let value = UInt64(parts[1]) else {
+                        throw CallError(.invalidArgument, "since must be a version number", violations: [FieldViolation(field: "since", description: "got '\(parts[1])'")])
+                    }
+                    since = value
+                }
+            }
+            return ChangesRequest(sinceVersion: since).wireBytes()
+        }
+    }
+
+    let configuration: ServerConfiguration
+    let store: FigureStore
+    let cache: DatasetCache
+    let broadcaster: ChangeBroadcaster
+    let authorizer: PublishAuthorizer
+    let metrics: ServerMetrics
+    let started = ContinuousClock.now
+    let lifecycle: ServerLifecycleState
+    let logger: Logger
+
+    static let schemaVersion: UInt32 = 1
+    static let serverVersion = "tallyd 0.1.0"
+
+    private func decode<M: WireMessage>(_ type: M.Type, _ bytes: [UInt8]) throws(CallError) -> M {
+        let limits = WireLimits(maxMessageSize: configuration.maxMessageSize, maxRepeatedCount: configuration.maxRepeatedCount)
+        do {
+            return try M(wireBytes: bytes, limits: limits)
+        } catch {
+            throw CallError(decoding: error, of: M.protoName)
+        }
+    }
+
+    func handle(_ method: Method, message: [UInt8], request: HTTP2Request, stream: ResponseStream) async throws {
+        let current = cache.value
+        await stream.addHeader("tally-dataset-version", String(current.state.version))
+        switch method {
+        case .totals:
+            let query = try WireConversions.query(try decode(TotalsRequest.self, message))
+            try await stream.send(WireConversions.response(current.engine.totals(query), version: current.state.version))
+        case .figures:
+            try await stream.send(try figures(try decode(FiguresRequest.self, message), current))
+        case .sources:
+            _ = try decode(SourcesRequest.self, message)
+            try await stream.send(WireConversions.sources(current.figures, version: current.state.version))
+        case .consistency:
+            _ = try decode(ConsistencyRequest.self, message)
+            try await stream.send(WireConversions.report(current.findings, version: current.state.version))
+        case .health:
+            _ = try decode(HealthRequest.self, message)
+            var health = HealthResponse()
+            health.status = lifecycle.isReady ? .serving : .draining
+            health.datasetVersion = current.state.version
+            health.digest = current.state.digest
+            health.serverVersion = Self.serverVersion
+            let uptime = ContinuousClock.now - started
+            health.uptimeSeconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
+            try await stream.send(health)
+        case .snapshot:
+            _ = try decode(SnapshotRequest.self, message)
+            try await snapshot(current, request: request, stream: stream)
+        case .changes:
+            try await changes(try decode(ChangesRequest.self, message), request: request, stream: stream)
+        case .publish:
+            try authorizer.authorize(request.headers["authorization"])
+            try await publish(try decode(PublishRequest.self, message), stream: stream)
+        case .watch:
+            try await watch(try decode(WatchRequest.self, message), stream: stream)
+        }
+    }
+
+    // MARK: - Figures
+
+    static let defaultPageSize = 100
+    static let maxPageSize = 1_000
+
+    private func figures(_ request: FiguresRequest, _ current: DatasetCache.Current) throws(CallError) -> FiguresResponse {
+        let limit = request.limit == 0 ? Self.defaultPageSize : min(Int(request.limit), Self.maxPageSize)
+        var after: String?
+        if !request.pageToken.isEmpty {
+            guard request.pageToken.hasPrefix("after:") else {
+                throw CallError(.invalidArgument, "page_token is not one this server issued", violations: [FieldViolation(field: "page_token", description: "malformed")])
+            }
+            after = String(request.pageToken.dropFirst("after:".count))
+        }
+        let matching = current.figures.filter { figure in
+            (request.jurisdiction.isEmpty || figure.jurisdiction == request.jurisdiction)
+                && (request.measure.isEmpty || figure.measure == request.measure)
+                && (request.articles.isEmpty || Set(request.articles) == Set(figure.articles))
+                && (request.overlapping.map { figure.period.overlaps($0) } ?? true)
+                && (request.category == .unspecified || figure.category == request.category)
+                && (request.producer.isEmpty || figure.citations.contains { $0.producer == request.producer })
+                && (after.map { $0.utf8.lexicographicallyPrecedes(figure.id.utf8) } ?? true)
+        }
+        var response = FiguresResponse()
+        response.figures = Array(matching.prefix(limit))
+        if matching.count > limit, let last = response.figures.last { response.nextPageToken = "after:\(last.id)" }
+        response.datasetVersion = current.state.version
+        return response
+    }
+
+    // MARK: - Snapshot and changes
+
+    private func etag(_ state: DatasetState, _ suffix: String = "") -> String {
+        "\"v\(state.version)-\(state.digestHex.prefix(16))\(suffix)\""
+    }
+
+    private func snapshot(_ current: DatasetCache.Current, request: HTTP2Request, stream: ResponseStream) async throws {
+        if request.method == "GET" {
+            let tag = etag(current.state)
+            await stream.addHeader("etag", tag)
+            if request.headers["if-none-match"] == tag { throw NotModified() }
+        }
+        var header = SnapshotHeader()
+        header.schemaVersion = Self.schemaVersion
+        header.datasetVersion = current.state.version
+        header.digest = current.state.digest
+        header.figureCount = UInt64(current.figures.count)
+        try await stream.send(header)
+        for figure in current.figures { try await stream.send(figure) }
+    }
+
+    private func changes(_ request: ChangesRequest, request http: HTTP2Request, stream: ResponseStream) async throws {
+        let feed = try store.changes(since: request.sinceVersion)
+        var header = ChangesHeader()
+        header.fromVersion = request.sinceVersion
+        switch feed {
+        case .snapshotRequired(let state):
+            header.toVersion = state.version
+            header.digest = state.digest
+            header.snapshotRequired = true
+            try await stream.send(header)
+        case .changes(_, let state, let changes):
+            if http.method == "GET" {
+                let tag = etag(state, "-since\(request.sinceVersion)")
+                await stream.addHeader("etag", tag)
+                if http.headers["if-none-match"] == tag { throw NotModified() }
+            }
+            header.toVersion = state.version
+            header.digest = state.digest
+            header.changeCount = UInt64(changes.count)
+            try await stream.send(header)
+            for change in changes { try await stream.send(Self.wire(change)) }
+        }
+    }
+
+    static func wire(_ change: StoredChange) -> Change {
+        switch change.kind {
+        case .upsert(let figure): Change(version: change.version, kind: .upsert(figure))
+        case .retracted(let id): Change(version: change.version, kind: .retracted(id: id))
+        }
+    }
+
+    // MARK: - Publish and watch
+
+    private func publish(_ request: PublishRequest, stream: ResponseStream) async throws {
+        let batch = PublishBatch(figures: request.figures, retractIDs: request.retractIDs,
+                                 expectedVersion: request.expectedVersion == 0 ? nil : request.expectedVersion, comment: request.comment)
+        let result: PublishResult
+        do {
+            result = try store.publish(batch)
+        } catch let error as PublishError {
+            throw CallError(publish: error)
+        }
+        try cache.refresh()
+        metrics.datasetVersion.record(Double(result.state.version))
+        try? store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)
+        logger.notice("published", metadata: ["version": "\(result.state.version)", "upserted": "\(result.upserted)", "retracted": "\(result.retracted)"])
+        if case .changes(_, _, let changes) = try store.changes(since: result.state.version - 1) {
+            broadcaster.publish(changes.map(Self.wire))
+        }
+        var response = PublishResponse()
+        response.datasetVersion = result.state.version
+        response.digest = result.state.digest
+        response.upserted = UInt32(result.upserted)
+        response.retracted = UInt32(result.retracted)
+        try await stream.send(response)
+    }
+
+    /// Changes since the client's version, then each publish as it happens, with heartbeats in
+    /// between; ends when the client goes away or the server drains (then `unavailable`, so the
+    /// client reconnects elsewhere).
+    private func watch(_ request: WatchRequest, stream: ResponseStream) async throws {
+        let live = broadcaster.subscribe()
+        if request.sinceVersion > 0, case .changes(_, _, let missed) = try store.changes(since: request.sinceVersion) {
+            for change in missed { try await stream.send(WatchEvent(.change(Self.wire(change)))) }
+        }
+        try await stream.send(WatchEvent(.heartbeat(Heartbeat(datasetVersion: cache.value.state.version))))
+        try await stream.flush()
+        let heartbeat = configuration.watchHeartbeat.duration
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await batch in live {
+                    for change in batch { try await stream.send(WatchEvent(.change(change))) }
+                    try await stream.flush()
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: heartbeat)
+                    try await stream.send(WatchEvent(.heartbeat(Heartbeat(datasetVersion: cache.value.state.version))))
+                    try await stream.flush()
+                }
+            }
+            // Whichever ends first (the live feed finishing on drain) ends the call.
+            try await group.next()
+            group.cancelAll()
+        }
+        if !lifecycle.isReady {
+            throw CallError(.unavailable, "server is shutting down; reconnect to continue watching", retryAfterMilliseconds: 1_000)
+        }
+    }
+}
+
+/// A conditional GET whose ETag matches: answered 304 with no body.
+struct NotModified: Error {}

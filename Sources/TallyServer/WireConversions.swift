@@ -1,0 +1,95 @@
+import TallyCodec
+import TallyModel
+
+/// Between the model's answers and the schema's messages.
+enum WireConversions {
+    static func query(_ request: TotalsRequest) throws(CallError) -> TotalsQuery {
+        var violations: [FieldViolation] = []
+        if Vocabulary.standard.jurisdiction(request.jurisdiction) == nil {
+            violations.append(FieldViolation(field: "jurisdiction", description: "unknown jurisdiction '\(request.jurisdiction)'"))
+        }
+        if Vocabulary.standard.measure(request.measure) == nil {
+            violations.append(FieldViolation(field: "measure", description: "unknown measure '\(request.measure)'"))
+        }
+        if let window = request.window, window.end < window.start {
+            violations.append(FieldViolation(field: "window.end_day", description: "window ends before it starts"))
+        }
+        let breakdown: TotalsQuery.Breakdown
+        switch request.breakdown {
+        case .none: breakdown = .none
+        case .article: breakdown = .article
+        case .source: breakdown = .source
+        case .year: breakdown = .year
+        case .unrecognized(let value):
+            violations.append(FieldViolation(field: "breakdown", description: "unknown breakdown \(value)"))
+            breakdown = .none
+        }
+        guard violations.isEmpty else { throw CallError(.invalidArgument, "totals request rejected", violations: violations) }
+        return TotalsQuery(jurisdiction: request.jurisdiction, measure: request.measure, articles: request.articles,
+                           window: request.window, breakdown: breakdown)
+    }
+
+    static func response(_ answer: TotalsAnswer, version: UInt64) -> TotalsResponse {
+        let figures = answer.figures
+        let index = Dictionary(uniqueKeysWithValues: figures.enumerated().map { ($1.id, UInt32($0)) })
+        func total(_ line: TotalLine) -> Total {
+            var t = Total()
+            t.label = line.label
+            t.value = line.value ?? Quantity()
+            t.figureIndexes = line.figures.compactMap { index[$0.id] }
+            t.derived = line.isDerived
+            t.arithmetic = line.arithmetic
+            t.period = line.period
+            return t
+        }
+        var response = TotalsResponse()
+        response.total = answer.total.map(total)
+        response.breakdown = answer.breakdown.map(total)
+        response.figures = figures
+        response.candidates = answer.candidates.compactMap { candidate in
+            index[candidate.figure.id].map { Candidate(figureIndex: $0, reason: candidate.reason) }
+        }
+        response.datasetVersion = version
+        return response
+    }
+
+    static func report(_ findings: [ConsistencyFinding], version: UInt64) -> ConsistencyReport {
+        var report = ConsistencyReport()
+        report.findings = findings.map { finding in
+            var f = Finding()
+            f.kind = finding.kind == .conflictingValues ? .conflictingValues : .partsDoNotAddUp
+            f.summary = finding.summary
+            f.figureIDs = finding.figures.map(\.id)
+            f.difference = finding.difference ?? Quantity()
+            return f
+        }
+        report.datasetVersion = version
+        return report
+    }
+
+    static func sources(_ figures: [Figure], version: UInt64) -> SourcesResponse {
+        var byProducer: [String: SourceSummary] = [:]
+        for figure in figures {
+            for producer in Set(figure.citations.map(\.producer)) {
+                var summary = byProducer[producer] ?? { var s = SourceSummary(); s.producer = producer; return s }()
+                summary.figureCount += 1
+                for citation in figure.citations where citation.producer == producer {
+                    if !summary.outlets.contains(citation.outlet) { summary.outlets.append(citation.outlet) }
+                    if let day = citation.published {
+                        if summary.firstPublished.daysSinceEpoch == 0 || day < summary.firstPublished { summary.firstPublished = day }
+                        if day > summary.lastPublished { summary.lastPublished = day }
+                    }
+                }
+                byProducer[producer] = summary
+            }
+        }
+        var response = SourcesResponse()
+        response.sources = byProducer.values.sorted { $0.producer < $1.producer }.map { summary in
+            var s = summary
+            s.outlets.sort()
+            return s
+        }
+        response.datasetVersion = version
+        return response
+    }
+}
