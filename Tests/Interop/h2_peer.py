@@ -127,25 +127,24 @@ def parse_envelopes(data):
 # The connection.
 
 def loopback_addresses(host):
-    """The numeric loopback addresses HOST names, or a usage error: this peer sends malformed and
+    """The loopback addresses to try for HOST, or a usage error: this peer sends malformed and
     abusive traffic on purpose, so it must never reach anything but a test server on this machine.
-    Addresses of HOST that are not loopback are dropped, never contacted."""
+    HOST must be a numeric loopback address or "localhost"; names are never resolved, so not even a
+    DNS query leaves the machine."""
+    if host.lower() == "localhost":
+        return [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")]
     try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise UsageError(f"cannot resolve {host!r}: {error}")
-    found = []
-    for family, _, _, _, sockaddr in infos:
-        address = sockaddr[0]
-        if ipaddress.ip_address(address.split("%")[0]).is_loopback and (family, address) not in found:
-            found.append((family, address))
-    if not found:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        raise UsageError(f"{host!r} is not a numeric address; use 127.0.0.1, ::1 or localhost")
+    if not address.is_loopback:
         raise UsageError(f"{host!r} is not a loopback address; this peer only talks to 127.0.0.1 / ::1")
-    return found
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    return [(family, str(address))]
 
 
 def connect(host, port):
-    # "localhost" may give ::1 first while the server listens on 127.0.0.1 only: try each in turn.
+    # "localhost" is 127.0.0.1, then ::1: a server may listen on only one of them.
     failure = None
     for family, address in loopback_addresses(host):
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -192,7 +191,8 @@ class Peer:
     (or, in raw mode, was never told about the frames we sent)."""
 
     def __init__(self, host, port, initial_window=None):
-        self.authority = f"{host}:{port}"
+        bare = host.strip("[]")
+        self.authority = f"[{bare}]:{port}" if ":" in bare else f"{host}:{port}"
         self.sock = connect(host, port)
         self.sock.settimeout(SEND_TIMEOUT)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
