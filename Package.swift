@@ -154,6 +154,11 @@ let package = Package(
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(
+            name: "TallyServerTests",
+            dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
             name: "TallyHTTP2Tests",
             dependencies: ["TallyHTTP2", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: tallySwiftSettings

@@ -45,6 +45,8 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     private var keepaliveTask: RepeatedTask?
     private var unansweredPings = 0
     private var draining = false
+    /// After a connection error: GOAWAY sent, output shut, input read and dropped until close.
+    private var lingering = false
     private let onStreamCountChange: @Sendable (Int) -> Void
 
     /// - Parameter onStreamCountChange: told the change (+1, -1) whenever a stream opens or closes, for metrics.
@@ -80,6 +82,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !lingering else { return }
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { try session.receive($0) }
@@ -87,11 +90,22 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             // nghttp2 has queued a GOAWAY for the violation: send it, then close.
             handleEvents()
             flush()
-            context.close(promise: nil)
+            closeLingering(context)
             return
         }
         handleEvents()
         flush()
+    }
+
+    /// Closes after a connection error without losing the GOAWAY: closing a socket that still has
+    /// unread input makes the kernel answer with a TCP RST, which can destroy the GOAWAY in flight.
+    /// So the write side is shut first, input is read and dropped for a moment, then the socket closes.
+    private func closeLingering(_ context: ChannelHandlerContext) {
+        guard !lingering else { return }
+        lingering = true
+        context.close(mode: .output, promise: nil)
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
     }
 
     public func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -283,7 +297,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             do {
                 output = try session.takeOutput()
             } catch {
-                context.close(promise: nil)
+                closeLingering(context)
                 return
             }
             handleEvents()
@@ -292,7 +306,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             wrote = true
         }
         if wrote { context.flush() }
-        if !session.isActive { context.close(promise: nil) }
+        if !session.isActive { closeLingering(context) }
     }
 
     // MARK: - Timers and shutdown

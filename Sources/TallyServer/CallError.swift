@@ -5,9 +5,12 @@ import TallyStore
 /// A call's failure as the client will see it: one `Status`, one documented code.
 struct CallError: Error {
     var status: Status
+    /// An HTTP status more precise than the code's mapping (405, 415), for errors of HTTP itself.
+    var httpStatus: Int?
 
-    init(_ code: StatusCode, _ message: String, violations: [FieldViolation] = [], retryAfterMilliseconds: UInt32 = 0) {
+    init(_ code: StatusCode, _ message: String, violations: [FieldViolation] = [], retryAfterMilliseconds: UInt32 = 0, httpStatus: Int? = nil) {
         status = Status(code: code, message: message, violations: violations, retryAfterMilliseconds: retryAfterMilliseconds)
+        self.httpStatus = httpStatus
     }
 
     /// A message that could not be decoded: too large is `resource_exhausted`, anything else is

@@ -48,12 +48,12 @@ actor ResponseStream {
     }
 
     /// Ends the call. Before any message, the HTTP status follows the code (PROTOCOL.md).
-    func finish(_ status: Status) async {
+    func finish(_ status: Status, httpStatus: Int? = nil) async {
         guard !finished else { return }
         finished = true
         code = status.code
         do {
-            if !headersSent { try await sendHeaders(status: status.code.httpStatus) }
+            if !headersSent { try await sendHeaders(status: httpStatus ?? status.code.httpStatus) }
             pending += framer.frame(status, endOfStream: true)
             try await flush()
             try await writer.finish(trailers: [

@@ -66,13 +66,14 @@ struct Router: HTTP2Responder {
             switch request.method {
             case "POST":
                 guard (request.headers["content-type"] ?? "").split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) == Self.contentType else {
-                    throw CallError(.invalidArgument, "content-type must be \(Self.contentType)", violations: [FieldViolation(field: "content-type", description: "got '\(request.headers["content-type"] ?? "")'")])
+                    throw CallError(.invalidArgument, "content-type must be \(Self.contentType)",
+                                    violations: [FieldViolation(field: "content-type", description: "got '\(request.headers["content-type"] ?? "")'")], httpStatus: 415)
                 }
                 message = try await readEnvelope(request)
             case "GET" where method.allowsGet:
                 message = try method.messageFromQuery(request.query)
             default:
-                throw CallError(.unimplemented, "\(request.method) is not allowed on \(request.path)\(method.allowsGet ? "; use POST or GET" : "; use POST")")
+                throw CallError(.unimplemented, "\(request.method) is not allowed on \(request.path)\(method.allowsGet ? "; use POST or GET" : "; use POST")", httpStatus: 405)
             }
             if !lifecycle.isReady && method != .health {
                 throw CallError(.unavailable, "server is shutting down; retry on another connection", retryAfterMilliseconds: 1_000)
@@ -83,7 +84,7 @@ struct Router: HTTP2Responder {
             }
             await stream.finish(.ok)
         } catch let error as CallError {
-            await stream.finish(error.status)
+            await stream.finish(error.status, httpStatus: error.httpStatus)
         } catch is NotModified {
             await stream.notModified()
         } catch is CancellationError {

@@ -562,6 +562,9 @@ def response_fields(response, peer):
 
 def command_call(args):
     body = parse_hex(args.body_hex, "--body-hex")
+    if args.body_file:
+        with open(args.body_file, "rb") as source:
+            body = source.read()
     extra = [parse_header_arg(h) for h in args.header or []]
     port = parse_port(args.port)
     loopback_addresses(args.host)  # a usage error before anything else happens
@@ -944,6 +947,34 @@ def command_scenario(args):
     return {"scenario": args.name, **out}
 
 
+def command_sequence(args):
+    """Several different calls, one after another, on ONE connection: how the tests show that a
+    failed call (bad envelope, bad route, ...) leaves its connection serving the next one."""
+    try:
+        calls = json.loads(args.calls)
+    except ValueError as error:
+        raise UsageError(f"CALLS is not JSON: {error}")
+    if not isinstance(calls, list) or len(calls) > 1000:
+        raise UsageError("CALLS must be a JSON list of at most 1000 calls")
+    port = parse_port(args.port)
+    loopback_addresses(args.host)
+    peer = Peer(args.host, port)
+    peer.keep_streams_after_goaway = True
+    peer.handshake()
+    results = []
+    for call in calls:
+        if not peer.usable:
+            break
+        extra = [(str(n), str(v)) for n, v in call.get("headers", [])]
+        headers = request_headers(peer.authority, call.get("method", "POST"), call["path"], extra)
+        body = parse_hex(call.get("body_hex", ""), "body_hex")
+        response = exchange(peer, headers, body, time.monotonic() + args.timeout)
+        results.append(response_fields(response, peer))
+    out = {"results": results, "completed": len(results), "goaway_code": peer.goaway_code,
+           "goaway_debug": peer.goaway_debug, "connection_closed": peer.closed}
+    return finish(peer, out, polite=True)
+
+
 def main(argv):
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--deadline", type=float, default=20.0,
@@ -957,6 +988,7 @@ def main(argv):
     call.add_argument("path")
     call.add_argument("--method", default="POST", choices=["POST", "GET"])
     call.add_argument("--body-hex", default="")
+    call.add_argument("--body-file", help="read the request body from this file (for bodies too large for argv)")
     call.add_argument("--header", action="append", metavar="NAME:VALUE")
     call.add_argument("--read-all", action="store_true",
                       help="after the response, keep reading until the server closes the connection, "
@@ -970,6 +1002,12 @@ def main(argv):
     scenario.add_argument("port")
     scenario.add_argument("--param", action="append", metavar="KEY=VALUE")
 
+    sequence = commands.add_parser("sequence", parents=[common], help="several calls on one connection")
+    sequence.add_argument("host")
+    sequence.add_argument("port")
+    sequence.add_argument("calls", help='JSON list of {"path", "method", "body_hex", "headers": [[name, value], ...]}')
+    sequence.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each response (default 10)")
+
     args = parser.parse_args(argv)  # exits 2 on a usage error
     if not 0 < args.deadline <= 3600:
         parser.error("--deadline must be in (0, 3600]")
@@ -977,7 +1015,8 @@ def main(argv):
         parser.error("--timeout must not be negative")
     try:
         arm_deadline(args.deadline, args.command)
-        out = command_call(args) if args.command == "call" else command_scenario(args)
+        commands_by_name = {"call": command_call, "scenario": command_scenario, "sequence": command_sequence}
+        out = commands_by_name[args.command](args)
     except UsageError as error:
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stderr.write(f"h2_peer: {error}\n")
