@@ -45,8 +45,13 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     private var keepaliveTask: RepeatedTask?
     private var unansweredPings = 0
     private var draining = false
-    /// After a connection error: GOAWAY sent, output shut, input read and dropped until close.
+    /// Closing: writes complete, then output shut, input read and dropped until the peer closes.
     private var lingering = false
+    /// `flush` is running; a nested call only asks it to go round again, so frames leave in order.
+    private var flushing = false
+    private var flushRequested = false
+    /// Close once everything written so far has reached the socket (draining, idle).
+    private var closeWhenWritten = false
     private let onStreamCountChange: @Sendable (Int) -> Void
 
     /// - Parameter onStreamCountChange: told the change (+1, -1) whenever a stream opens or closes, for metrics.
@@ -90,22 +95,42 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             // nghttp2 has queued a GOAWAY for the violation: send it, then close.
             handleEvents()
             flush()
-            closeLingering(context)
+            closeGracefully(context)
             return
         }
         handleEvents()
         flush()
     }
 
-    /// Closes after a connection error without losing the GOAWAY: closing a socket that still has
-    /// unread input makes the kernel answer with a TCP RST, which can destroy the GOAWAY in flight.
-    /// So the write side is shut first, input is read and dropped for a moment, then the socket closes.
-    private func closeLingering(_ context: ChannelHandlerContext) {
+    /// Closes without losing what was sent. Closing a socket that still has unread input (a
+    /// client's WINDOW_UPDATEs, its next requests) makes the kernel answer with a TCP RST, and the
+    /// client then drops data it has received but not yet read: the end of a response, the GOAWAY.
+    /// So: let every write complete, shut the write side (FIN), read and drop input until the peer
+    /// closes too, and close at the latest after `lingerTimeout`.
+    private func closeGracefully(_ context: ChannelHandlerContext) {
         guard !lingering else { return }
         lingering = true
-        context.close(mode: .output, promise: nil)
+        let marker = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: marker)
         let channel = context.channel
-        context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        marker.futureResult.whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: Self.lingerTimeout) { channel.close(promise: nil) }
+        }
+    }
+
+    static let lingerTimeout: TimeAmount = .seconds(2)
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The peer closed its side: nothing more to read, so nothing to linger for.
+        if case .inputClosed = event as? ChannelEvent {
+            if lingering {
+                context.close(promise: nil)
+            } else {
+                closeGracefully(context)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     public func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -215,8 +240,8 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         onStreamCountChange(-1)
         if streams.isEmpty {
             if draining {
+                closeWhenWritten = true
                 flush()
-                context?.close(promise: nil)
             } else {
                 armIdleTimer()
             }
@@ -289,24 +314,38 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     // MARK: - Output
 
     /// Writes what nghttp2 has to send while the channel accepts it; closes when the session is done.
+    ///
+    /// Not reentrant: events handled here may ask for another flush, which only sets a flag, so
+    /// output always leaves in the order nghttp2 produced it, and every taken chunk is written
+    /// before anything can close the channel.
     private func flush() {
         guard let context else { return }
+        if flushing {
+            flushRequested = true
+            return
+        }
+        flushing = true
+        defer { flushing = false }
         var wrote = false
-        while context.channel.isWritable {
-            let output: [UInt8]
-            do {
-                output = try session.takeOutput()
-            } catch {
-                closeLingering(context)
-                return
+        repeat {
+            flushRequested = false
+            while context.channel.isWritable {
+                let output: [UInt8]
+                do {
+                    output = try session.takeOutput()
+                } catch {
+                    closeGracefully(context)
+                    return
+                }
+                if output.isEmpty { break }
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+                wrote = true
+                handleEvents()
             }
             handleEvents()
-            if output.isEmpty { break }
-            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
-            wrote = true
-        }
+        } while flushRequested && context.channel.isWritable
         if wrote { context.flush() }
-        if !session.isActive { closeLingering(context) }
+        if !session.isActive || closeWhenWritten { closeGracefully(context) }
     }
 
     // MARK: - Timers and shutdown
@@ -321,10 +360,10 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     }
 
     private func idleTimeoutFired() {
-        guard streams.isEmpty, let context else { return }
+        guard streams.isEmpty else { return }
         session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+        closeWhenWritten = true
         flush()
-        context.close(promise: nil)
     }
 
     private func keepalive() {
@@ -354,14 +393,14 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         context.eventLoop.scheduleTask(in: announcement) {
             let handler = bound.value
             handler.session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+            if handler.streams.isEmpty { handler.closeWhenWritten = true }
             handler.flush()
-            if handler.streams.isEmpty { handler.context?.close(promise: nil) }
         }
         context.eventLoop.scheduleTask(in: deadline) {
             let handler = bound.value
             for streamID in Array(handler.streams.keys) { handler.session.resetStream(streamID: streamID, errorCode: HTTP2ErrorCode.cancel) }
+            handler.closeWhenWritten = true
             handler.flush()
-            handler.context?.close(promise: nil)
         }
     }
 

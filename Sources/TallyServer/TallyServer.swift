@@ -21,6 +21,8 @@ public final class TallyServer: Service, Sendable {
     private let connections = Mutex<[ObjectIdentifier: (any EventLoop, NIOLoopBound<HTTP2ServerConnectionHandler>)]>([:])
     private let listener = Mutex<(any Channel)?>(nil)
     private let boundAddress = Mutex<SocketAddress?>(nil)
+    /// Finished when draining is over; `run` returns then.
+    private let stopped = AsyncStream<Void>.makeStream()
 
     public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) throws {
         self.configuration = configuration
@@ -41,6 +43,7 @@ public final class TallyServer: Service, Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
@@ -72,24 +75,29 @@ public final class TallyServer: Service, Sendable {
         if !lifecycle.isReady { handler.drain(deadline: configuration.gracePeriod) }
     }
 
-    /// Runs until graceful shutdown is requested, then drains.
+    /// Runs until graceful shutdown is requested (or the task is cancelled), then drains.
     public func run() async throws {
         if listener.withLock({ $0 }) == nil { try await start() }
-        let closed = listener.withLock { $0! }.closeFuture
         await withGracefulShutdownHandler {
-            try? await closed.get()
-        } onGracefulShutdown: { [self] in
+            await withTaskCancellationHandler {
+                for await _ in stopped.stream {}
+            } onCancel: {
+                Task { await self.shutdown() }
+            }
+        } onGracefulShutdown: {
             Task { await self.shutdown() }
         }
         try await group.shutdownGracefully()
     }
 
-    /// Graceful shutdown: readiness goes false, the listener closes, every connection drains, and
-    /// this returns when the last connection has closed or the grace period is over.
+    /// Graceful shutdown: readiness goes false and the listener closes (new connections are refused
+    /// at once, which any client may retry elsewhere); every connection gets GOAWAY and its open
+    /// calls run on; this returns when the last connection has closed or the grace period is over.
     public func shutdown() async {
         guard lifecycle.isReady else { return }
         lifecycle.beginDraining()
         logger.notice("draining", metadata: ["grace": "\(configuration.gracePeriod)"])
+        try? await listener.withLock { $0 }?.close()
         broadcaster.finishAll()
         for (loop, handler) in connections.withLock({ Array($0.values) }) {
             loop.execute { handler.value.drain(deadline: self.configuration.gracePeriod) }
@@ -98,7 +106,7 @@ public final class TallyServer: Service, Sendable {
         while !connections.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        try? await listener.withLock { $0 }?.close()
-        logger.notice("stopped")
+        logger.notice("stopped", metadata: ["connections_left": "\(connections.withLock { $0.count })"])
+        stopped.continuation.finish()
     }
 }

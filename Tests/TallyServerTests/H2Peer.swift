@@ -54,8 +54,8 @@ struct H2Peer {
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }
 
-/// One response as the peer saw it.
-struct PeerResponse {
+/// One response as the peer saw it. Immutable JSON values, so safe to pass between tasks.
+struct PeerResponse: @unchecked Sendable {
     let raw: [String: Any]
 
     init(_ raw: [String: Any]) { self.raw = raw }
