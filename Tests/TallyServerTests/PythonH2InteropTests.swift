@@ -47,3 +47,16 @@ final class PythonH2InteropTests {
         #expect((out["statuses"] as? [Int])?.allSatisfy { $0 == 200 } == true)
     }
 }
+
+extension PythonH2InteropTests {
+    /// A call's deadline (tally-timeout-ms) ends it with deadline_exceeded, after the messages
+    /// already sent: here a Watch, which otherwise never ends.
+    @Test func deadlineEndsTheCall() throws {
+        let response = try peer.call("/tally.v1.Tally/Watch", body: EnvelopeFramer().frame(WatchRequest()),
+                                     headers: [("content-type", "application/tally+proto"), ("tally-timeout-ms", "300")])
+        #expect(response.status == 200)
+        #expect(response.callStatus?.code == .deadlineExceeded)
+        #expect(response.trailer("tally-status") == "4")
+        #expect(response.envelopes.count >= 2)  // the first heartbeat, then the status
+    }
+}
