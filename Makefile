@@ -45,10 +45,15 @@ test: deps venv
 	$(SWIFT) build --build-tests
 	TALLY_PYTHON="$(CURDIR)/$(PYTHON)" TALLY_REQUIRE_PEERS=1 $(SWIFT) test
 
-## run: build and start tallyd on the embedded dataset
+## run: build and start tallyd on the embedded dataset (database in .tally/, created when missing)
 run: deps
 	$(SWIFT) build --product tallyd
-	$(SWIFT) run tallyd
+	@mkdir -p .tally
+	@echo "tallyd on http://$(HOST):$(PORT) (h2c). Try, in another terminal:"
+	@echo "  curl --http2-prior-knowledge http://$(HOST):$(PORT)/readyz"
+	@echo "  curl --http2-prior-knowledge http://$(HOST):$(PORT)/metrics"
+	@echo "Stop with Ctrl-C (it drains in-flight calls first)."
+	$(SWIFT) run tallyd --host $(HOST) --port $(PORT) --database .tally/tally.sqlite
 
 ## bench: codec throughput next to swift-protobuf (release builds)
 bench: deps venv
