@@ -53,6 +53,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     /// Close once everything written so far has reached the socket (draining, idle).
     private var closeWhenWritten = false
     private let onStreamCountChange: @Sendable (Int) -> Void
+    private var executor: EventLoopTaskExecutor?
 
     /// - Parameter onStreamCountChange: told the change (+1, -1) whenever a stream opens or closes, for metrics.
     public init(configuration: HTTP2ServerConfiguration, responder: any HTTP2Responder,
@@ -105,30 +106,31 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     /// Closes without losing what was sent. Closing a socket that still has unread input (a
     /// client's WINDOW_UPDATEs, its next requests) makes the kernel answer with a TCP RST, and the
     /// client then drops data it has received but not yet read: the end of a response, the GOAWAY.
-    /// So: let every write complete, shut the write side (FIN), read and drop input until the peer
-    /// closes too, and close at the latest after `lingerTimeout`.
+    /// So the write side is shut once every pending write has reached the socket (NIO's output
+    /// close waits for them), input is read and dropped meanwhile, and the socket closes
+    /// `lingerTimeout` after that, or when the peer closes, and in any case after `closeCap`, so a
+    /// client that stops reading cannot hold the connection open.
     private func closeGracefully(_ context: ChannelHandlerContext) {
         guard !lingering else { return }
         lingering = true
-        let marker = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: marker)
         let channel = context.channel
-        marker.futureResult.whenComplete { _ in
-            channel.close(mode: .output, promise: nil)
+        let outputClosed = context.eventLoop.makePromise(of: Void.self)
+        context.flush()
+        channel.close(mode: .output, promise: outputClosed)
+        outputClosed.futureResult.whenComplete { _ in
             channel.eventLoop.scheduleTask(in: Self.lingerTimeout) { channel.close(promise: nil) }
         }
+        channel.eventLoop.scheduleTask(in: Self.closeCap) { channel.close(promise: nil) }
     }
 
     static let lingerTimeout: TimeAmount = .seconds(2)
+    static let closeCap: TimeAmount = .seconds(30)
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // The peer closed its side: nothing more to read, so nothing to linger for.
-        if case .inputClosed = event as? ChannelEvent {
-            if lingering {
-                context.close(promise: nil)
-            } else {
-                closeGracefully(context)
-            }
+        // The peer closed its side: once our own output is done, nothing is left to do (the timers
+        // close the socket); before that, it is a normal end of the connection.
+        if case .inputClosed = event as? ChannelEvent, !lingering {
+            closeGracefully(context)
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -196,10 +198,13 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         onStreamCountChange(1)
         idleTask?.cancel()
         idleTask = nil
-        streams[streamID]!.task = Task {
+        if executor == nil { executor = EventLoopTaskExecutor(loop) }
+        streams[streamID]!.task = Task(executorPreference: executor) {
             await responder.respond(to: request, with: writer)
             // A responder that returned without ending its stream still ends it.
-            try? await loop.submit { try bound.value.finishIfOpen(streamID: streamID) }.get()
+            if !writer.isFinished {
+                try? await loop.submit { try bound.value.finishIfOpen(streamID: streamID) }.get()
+            }
         }
     }
 
@@ -270,6 +275,17 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         let promise = loop.makePromise(of: Void.self)
         streams[streamID]!.writersWaiting.append(promise)
         return promise.futureResult
+    }
+
+    /// A whole response at once (head, body, trailers): one hop for a unary call.
+    func sendResponse(streamID: Int32, status: Int, headers: [HTTP2HeaderField], body: [UInt8], trailers: [HTTP2HeaderField]) throws {
+        guard streams[streamID] != nil else { throw HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel) }
+        try session.submitResponse(streamID: streamID, headers: [HTTP2HeaderField(":status", String(status))] + headers)
+        streams[streamID]!.headersSent = true
+        session.writeBody(streamID: streamID, body)
+        session.finishBody(streamID: streamID, trailers: trailers)
+        responseComplete(streamID)
+        flush()
     }
 
     func finishBody(streamID: Int32, trailers: [HTTP2HeaderField]) throws {

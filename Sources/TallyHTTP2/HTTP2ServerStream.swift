@@ -1,4 +1,5 @@
 public import NIOCore
+import Synchronization
 
 /// A request as the application sees it: the header block, and the body still arriving.
 public struct HTTP2Request: Sendable {
@@ -23,8 +24,19 @@ public struct HTTP2ResponseWriter: Sendable {
     let streamID: Int32
     let eventLoop: any EventLoop
     let connection: NIOLoopBound<HTTP2ServerConnectionHandler>
+    private let finished = FinishedFlag()
+
+    init(streamID: Int32, eventLoop: any EventLoop, connection: NIOLoopBound<HTTP2ServerConnectionHandler>) {
+        self.streamID = streamID
+        self.eventLoop = eventLoop
+        self.connection = connection
+    }
+
+    /// Whether `finish` or `respond` has been called (or headers ended the stream).
+    public var isFinished: Bool { finished.value }
 
     public func writeHead(status: Int, headers: [HTTP2HeaderField] = [], endStream: Bool = false) async throws {
+        if endStream { finished.set() }
         let (connection, streamID) = (connection, streamID)
         try await eventLoop.submit {
             try connection.value.sendHead(streamID: streamID, status: status, headers: headers, endStream: endStream)
@@ -36,7 +48,17 @@ public struct HTTP2ResponseWriter: Sendable {
         try await eventLoop.flatSubmit { connection.value.sendBody(streamID: streamID, bytes, on: loop) }.get()
     }
 
+    /// The whole response in one step: head, body and trailers.
+    public func respond(status: Int, headers: [HTTP2HeaderField], body: [UInt8], trailers: [HTTP2HeaderField]) async throws {
+        finished.set()
+        let (connection, streamID) = (connection, streamID)
+        try await eventLoop.submit {
+            try connection.value.sendResponse(streamID: streamID, status: status, headers: headers, body: body, trailers: trailers)
+        }.get()
+    }
+
     public func finish(trailers: [HTTP2HeaderField] = []) async throws {
+        finished.set()
         let (connection, streamID) = (connection, streamID)
         try await eventLoop.submit { try connection.value.finishBody(streamID: streamID, trailers: trailers) }.get()
     }
@@ -52,4 +74,13 @@ public struct HTTP2ResponseWriter: Sendable {
 /// The application side of a server: one call per request stream, on its own task.
 public protocol HTTP2Responder: Sendable {
     func respond(to request: HTTP2Request, with writer: HTTP2ResponseWriter) async
+}
+
+/// Set once when a response is complete; read from any task.
+final class FinishedFlag: Sendable {
+    private let state = Mutex(false)
+
+    var value: Bool { state.withLock { $0 } }
+
+    func set() { state.withLock { $0 = true } }
 }

@@ -10,6 +10,9 @@ final class DatasetCache: Sendable {
         let figures: [Figure]
         let engine: TotalsEngine
         let findings: [ConsistencyFinding]
+        /// Encoded answers of this version: an answer depends only on the question and the dataset,
+        /// so each is computed once per version (cleared with the version, bounded in size).
+        let answers = AnswerCache()
     }
 
     private let store: FigureStore
@@ -31,5 +34,29 @@ final class DatasetCache: Sendable {
     private static func load(_ store: FigureStore) throws -> Current {
         let (state, figures) = try store.snapshot()
         return Current(state: state, figures: figures, engine: TotalsEngine(figures: figures), findings: ConsistencyCheck.findings(in: figures))
+    }
+}
+
+/// Encoded response payloads by question, for one dataset version.
+final class AnswerCache: Sendable {
+    enum Key: Hashable, Sendable {
+        case totals(TotalsQuery)
+        case sources
+        case consistency
+    }
+
+    /// Beyond this many distinct questions the cache starts over (memory stays bounded whatever
+    /// clients ask).
+    static let capacity = 4_096
+    private let entries = Mutex<[Key: [UInt8]]>([:])
+
+    func payload(_ key: Key, compute: () throws -> [UInt8]) rethrows -> [UInt8] {
+        if let hit = entries.withLock({ $0[key] }) { return hit }
+        let payload = try compute()
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = payload
+        }
+        return payload
     }
 }

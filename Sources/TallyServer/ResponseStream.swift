@@ -32,37 +32,65 @@ actor ResponseStream {
 
     var isFinished: Bool { finished }
 
+    /// Messages are buffered and written in batches; headers go with the first batch, so a unary
+    /// call (one message, then the status) is written in a single step.
     func send(_ message: some WireMessage) async throws {
+        try await send(payload: message.wireBytes())
+    }
+
+    /// A message already encoded (a cached answer).
+    func send(payload: [UInt8]) async throws {
         guard !finished else { return }
-        if !headersSent { try await sendHeaders(status: 200) }
-        pending += framer.frame(message)
+        pending += framer.frame(payload)
+        messagesSent += 1
         if pending.count >= Self.batchSize { try await flush() }
     }
 
+    private var messagesSent = 0
+
     func flush() async throws {
         guard !pending.isEmpty else { return }
+        if !headersSent {
+            headersSent = true
+            try await writer.writeHead(status: 200, headers: responseHeaders)
+        }
         let chunk = pending
         pending = []
         bytesSent += chunk.count
         try await writer.write(chunk)
     }
 
-    /// Ends the call. Before any message, the HTTP status follows the code (PROTOCOL.md).
+    /// Ends the call. If nothing was written yet, headers, messages, status and trailers go in one
+    /// step; the HTTP status follows the code only when no message preceded it (PROTOCOL.md).
     func finish(_ status: Status, httpStatus: Int? = nil) async {
         guard !finished else { return }
         finished = true
         code = status.code
+        let trailers = [
+            HTTP2HeaderField("tally-status", String(status.code.wireValue)),
+            HTTP2HeaderField("tally-message", PercentEncoding.encode(status.message)),
+        ]
+        pending += framer.frame(status, endOfStream: true)
         do {
-            if !headersSent { try await sendHeaders(status: httpStatus ?? status.code.httpStatus) }
-            pending += framer.frame(status, endOfStream: true)
-            try await flush()
-            try await writer.finish(trailers: [
-                HTTP2HeaderField("tally-status", String(status.code.wireValue)),
-                HTTP2HeaderField("tally-message", PercentEncoding.encode(status.message)),
-            ])
+            if !headersSent {
+                headersSent = true
+                let http = messagesSent > 0 ? 200 : (httpStatus ?? status.code.httpStatus)
+                bytesSent += pending.count
+                try await writer.respond(status: http, headers: responseHeaders, body: pending, trailers: trailers)
+            } else {
+                try await flush()
+                try await writer.finish(trailers: trailers)
+            }
         } catch {
             // The peer is gone; there is no one left to tell.
         }
+    }
+
+    private var responseHeaders: [HTTP2HeaderField] {
+        var headers = [HTTP2HeaderField("content-type", Router.contentType)]
+        if encoding != .identity { headers.append(HTTP2HeaderField("tally-encoding", encoding.rawValue)) }
+        headers.append(HTTP2HeaderField("tally-accept-encoding", MessageEncoding.acceptHeaderValue))
+        return headers + extraHeaders
     }
 
     /// A conditional GET that matched: 304, no body, no status envelope.
@@ -73,13 +101,6 @@ actor ResponseStream {
         try? await writer.writeHead(status: 304, headers: extraHeaders, endStream: true)
     }
 
-    private func sendHeaders(status: Int) async throws {
-        headersSent = true
-        var headers = [HTTP2HeaderField("content-type", Router.contentType)]
-        if encoding != .identity { headers.append(HTTP2HeaderField("tally-encoding", encoding.rawValue)) }
-        headers.append(HTTP2HeaderField("tally-accept-encoding", MessageEncoding.acceptHeaderValue))
-        try await writer.writeHead(status: status, headers: headers + extraHeaders)
-    }
 }
 
 /// Percent-encoding for header values (`tally-message`): everything but unreserved ASCII.

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The server's metrics, created against its own Prometheus registry (no global bootstrap, so
 /// servers in tests each have theirs), exposed as text on `/metrics`.
@@ -21,11 +22,27 @@ final class ServerMetrics: Sendable {
         datasetVersion = CoreMetrics.Gauge(label: "tally_dataset_version", factory: factory)
     }
 
-    /// One finished request: counted by route and status code, timed by route.
+    private struct Handles: @unchecked Sendable {
+        // Sendable in practice: swift-metrics handles are thread-safe; only the dictionaries need the lock.
+        var counters: [String: CoreMetrics.Counter] = [:]
+        var timers: [String: Metrics.Timer] = [:]
+    }
+
+    private let handles = Mutex(Handles())
+
+    /// One finished request: counted by route and status code, timed by route. Handles are made once
+    /// per label set: creating them means a registry lookup under a lock.
     func record(route: String, code: String, duration: Duration) {
-        Counter(label: "tally_requests_total", dimensions: [("route", route), ("code", code)], factory: factory).increment()
-        Metrics.Timer(label: "tally_request_duration_seconds", dimensions: [("route", route)], factory: factory).recordNanoseconds(
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let (counter, timer) = handles.withLock { handles -> (CoreMetrics.Counter, Metrics.Timer) in
+            let counterKey = route + "\u{0}" + code
+            let counter = handles.counters[counterKey] ?? CoreMetrics.Counter(label: "tally_requests_total", dimensions: [("route", route), ("code", code)], factory: factory)
+            let timer = handles.timers[route] ?? Metrics.Timer(label: "tally_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            handles.counters[counterKey] = counter
+            handles.timers[route] = timer
+            return (counter, timer)
+        }
+        counter.increment()
+        timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     func text() -> String { registry.emitToString() }

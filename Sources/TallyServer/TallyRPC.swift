@@ -60,15 +60,21 @@ struct TallyRPC: Sendable {
         switch method {
         case .totals:
             let query = try WireConversions.query(try decode(TotalsRequest.self, message))
-            try await stream.send(WireConversions.response(current.engine.totals(query), version: current.state.version))
+            try await stream.send(payload: current.answers.payload(.totals(query)) {
+                WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
+            })
         case .figures:
             try await stream.send(try figures(try decode(FiguresRequest.self, message), current))
         case .sources:
             _ = try decode(SourcesRequest.self, message)
-            try await stream.send(WireConversions.sources(current.figures, version: current.state.version))
+            try await stream.send(payload: current.answers.payload(.sources) {
+                WireConversions.sources(current.figures, version: current.state.version).wireBytes()
+            })
         case .consistency:
             _ = try decode(ConsistencyRequest.self, message)
-            try await stream.send(WireConversions.report(current.findings, version: current.state.version))
+            try await stream.send(payload: current.answers.payload(.consistency) {
+                WireConversions.report(current.findings, version: current.state.version).wireBytes()
+            })
         case .health:
             _ = try decode(HealthRequest.self, message)
             var health = HealthResponse()
