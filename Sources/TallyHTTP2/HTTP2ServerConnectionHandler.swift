@@ -52,6 +52,9 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     private var flushRequested = false
     /// Close once everything written so far has reached the socket (draining, idle).
     private var closeWhenWritten = false
+    /// A flush is queued for the end of this event-loop turn: responses finished in the same turn
+    /// leave in one write.
+    private var flushScheduled = false
     private let onStreamCountChange: @Sendable (Int) -> Void
     private var executor: EventLoopTaskExecutor?
 
@@ -260,7 +263,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         try session.submitResponse(streamID: streamID, headers: [HTTP2HeaderField(":status", String(status))] + headers, endStream: endStream)
         streams[streamID]!.headersSent = true
         if endStream { responseComplete(streamID) }
-        flush()
+        scheduleFlush()
     }
 
     func sendBody(streamID: Int32, _ bytes: [UInt8], on loop: any EventLoop) -> EventLoopFuture<Void> {
@@ -268,7 +271,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             return loop.makeFailedFuture(HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel))
         }
         session.writeBody(streamID: streamID, bytes)
-        flush()
+        scheduleFlush()
         guard session.bufferedBodyBytes(streamID: streamID) >= configuration.settings.maxBufferedBodyPerStream, streams[streamID] != nil else {
             return loop.makeSucceededVoidFuture()
         }
@@ -285,14 +288,14 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         session.writeBody(streamID: streamID, body)
         session.finishBody(streamID: streamID, trailers: trailers)
         responseComplete(streamID)
-        flush()
+        scheduleFlush()
     }
 
     func finishBody(streamID: Int32, trailers: [HTTP2HeaderField]) throws {
         guard streams[streamID] != nil else { throw HTTP2StreamError.closed(errorCode: HTTP2ErrorCode.cancel) }
         session.finishBody(streamID: streamID, trailers: trailers)
         responseComplete(streamID)
-        flush()
+        scheduleFlush()
     }
 
     func finishIfOpen(streamID: Int32) throws {
@@ -328,6 +331,18 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     }
 
     // MARK: - Output
+
+    /// Flushes at the end of this event-loop turn (the tasks of responses run as jobs on the loop;
+    /// a job queued now runs after those already queued).
+    private func scheduleFlush() {
+        guard !flushScheduled, let context else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            bound.value.flushScheduled = false
+            bound.value.flush()
+        }
+    }
 
     /// Writes what nghttp2 has to send while the channel accepts it; closes when the session is done.
     ///

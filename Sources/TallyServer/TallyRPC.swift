@@ -15,6 +15,9 @@ struct TallyRPC: Sendable {
 
         var allowsGet: Bool { self == .snapshot || self == .changes }
 
+        /// Calls that stream, wait or write, whose deadline needs a timer of its own.
+        var mayRunLong: Bool { [.snapshot, .changes, .watch, .publish].contains(self) }
+
         /// For GET: the request message built from the query string (`Changes?since=N`).
         func messageFromQuery(_ query: String?) throws(CallError) -> [UInt8] {
             guard self == .changes else { return [] }

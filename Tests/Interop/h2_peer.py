@@ -486,14 +486,25 @@ def abandoned_by_goaway(peer, stream_id):
     return bool(peer.goaways) and peer.goaway_last_stream_id < stream_id
 
 
+# Bytes per second a call reads at (`call --read-rate`); None: as fast as they come. Reading, and so
+# acknowledging, slowly keeps the server within one flow-control window of what was read: a call
+# that is slow on the server's side too, not only in the kernel's buffers.
+READ_RATE = None
+
+
 def wait_for(peer, response, until, acknowledge):
     """Reads until the stream is done, the connection ends, or the monotonic time `until`."""
+    started = time.monotonic()
     while not response.done:
         remaining = until - time.monotonic()
         if remaining <= 0 or peer.closed or peer.protocol_error or abandoned_by_goaway(peer, response.stream_id):
             return
         response.take(peer.poll(remaining), peer, acknowledge)
         peer.flush()  # the WINDOW_UPDATEs just queued by acknowledge_received_data
+        if READ_RATE:
+            ahead = len(response.data) / READ_RATE - (time.monotonic() - started)
+            if ahead > 0:
+                time.sleep(min(ahead, max(0.0, until - time.monotonic())))
 
 
 def exchange(peer, headers, body, until, acknowledge=True):
@@ -561,6 +572,8 @@ def response_fields(response, peer):
 # Commands.
 
 def command_call(args):
+    global READ_RATE
+    READ_RATE = args.read_rate
     body = parse_hex(args.body_hex, "--body-hex")
     if args.body_file:
         with open(args.body_file, "rb") as source:
@@ -993,6 +1006,8 @@ def main(argv):
     call.add_argument("--read-all", action="store_true",
                       help="after the response, keep reading until the server closes the connection, "
                            "1 s past its GOAWAY, or the timeout")
+    call.add_argument("--read-rate", type=int, default=None,
+                      help="read (and acknowledge) at most this many bytes per second")
     call.add_argument("--timeout", type=float, default=10.0,
                       help="seconds to wait for the response (default 10)")
 

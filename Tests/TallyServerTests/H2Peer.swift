@@ -20,12 +20,15 @@ struct H2Peer {
     }
 
     func call(_ path: String, body: [UInt8] = EnvelopeFramer().frame(HealthRequest()), method: String = "POST",
-              headers: [(String, String)] = [("content-type", "application/tally+proto")]) throws -> PeerResponse {
+              headers: [(String, String)] = [("content-type", "application/tally+proto")],
+              readRate: Int? = nil, timeout: Int = 10, deadline: Int = 20) throws -> PeerResponse {
         // Large bodies go through a file: one argv string may not exceed 128 KiB on Linux.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("h2-body-\(UUID().uuidString)")
         try Data(body).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        var arguments = ["call", "127.0.0.1", String(port), path, "--method", method, "--body-file", file.path]
+        var arguments = ["call", "127.0.0.1", String(port), path, "--method", method, "--body-file", file.path,
+                         "--timeout", String(timeout), "--deadline", String(deadline)]
+        if let readRate { arguments += ["--read-rate", String(readRate)] }
         for (name, value) in headers { arguments += ["--header", "\(name):\(value)"] }
         return PeerResponse(try run(arguments))
     }
