@@ -8,13 +8,25 @@ public struct HTTP2Request: Sendable {
     public let body: HTTP2RequestBody
     /// The peer's address, for logs.
     public let remoteAddress: String
-
-    public var method: String { headers[":method"] ?? "" }
+    public let method: String
     /// The path without the query.
-    public var path: String { String((headers[":path"] ?? "").split(separator: "?", maxSplits: 1).first ?? "") }
-    public var query: String? {
-        let parts = (headers[":path"] ?? "").split(separator: "?", maxSplits: 1)
-        return parts.count == 2 ? String(parts[1]) : nil
+    public let path: String
+    public let query: String?
+
+    init(streamID: Int32, headers: [HTTP2HeaderField], body: HTTP2RequestBody, remoteAddress: String) {
+        self.streamID = streamID
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+        method = headers[":method"] ?? ""
+        let full = headers[":path"] ?? ""
+        if let question = full.firstIndex(of: "?") {
+            path = String(full[..<question])
+            query = String(full[full.index(after: question)...])
+        } else {
+            path = full
+            query = nil
+        }
     }
 }
 

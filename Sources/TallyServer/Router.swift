@@ -65,7 +65,7 @@ struct Router: HTTP2Responder {
             let message: [UInt8]
             switch request.method {
             case "POST":
-                guard (request.headers["content-type"] ?? "").split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) == Self.contentType else {
+                guard Self.isTallyContentType(request.headers["content-type"]) else {
                     throw CallError(.invalidArgument, "content-type must be \(Self.contentType)",
                                     violations: [FieldViolation(field: "content-type", description: "got '\(request.headers["content-type"] ?? "")'")], httpStatus: 415)
                 }
@@ -135,6 +135,13 @@ struct Router: HTTP2Responder {
         }
         guard let envelope else { throw CallError(.invalidArgument, "request body carries no message") }
         return envelope.payload
+    }
+
+    /// `application/tally+proto`, optionally with parameters (`; charset=…`).
+    static func isTallyContentType(_ value: String?) -> Bool {
+        guard let value, value.hasPrefix(contentType) else { return false }
+        let rest = value.dropFirst(contentType.count)
+        return rest.isEmpty || rest.first == ";" || rest.first == " "
     }
 
     private func deadline(for method: TallyRPC.Method, _ header: String?) throws(CallError) -> Duration? {
