@@ -24,7 +24,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     public typealias OutboundOut = ByteBuffer
 
     struct Stream {
-        let body: HTTP2RequestBody
+        let body: HTTP2InboundBody
         /// Request bytes received and not yet read by the application (the window they hold shut).
         var unconsumed = 0
         /// Once the response is complete, further request bytes are read and dropped at once.
@@ -189,7 +189,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         guard let context else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
-        let body = HTTP2RequestBody { count in
+        let body = HTTP2InboundBody { count in
             loop.execute { bound.value.applicationConsumed(streamID, count) }
         }
         if endStream { body.finish() }

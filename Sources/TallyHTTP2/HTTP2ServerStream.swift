@@ -5,7 +5,7 @@ import Synchronization
 public struct HTTP2Request: Sendable {
     public let streamID: Int32
     public let headers: [HTTP2HeaderField]
-    public let body: HTTP2RequestBody
+    public let body: HTTP2InboundBody
     /// The peer's address, for logs.
     public let remoteAddress: String
     public let method: String
@@ -13,7 +13,7 @@ public struct HTTP2Request: Sendable {
     public let path: String
     public let query: String?
 
-    init(streamID: Int32, headers: [HTTP2HeaderField], body: HTTP2RequestBody, remoteAddress: String) {
+    init(streamID: Int32, headers: [HTTP2HeaderField], body: HTTP2InboundBody, remoteAddress: String) {
         self.streamID = streamID
         self.headers = headers
         self.body = body

@@ -181,7 +181,7 @@ struct Router: HTTP2Responder {
     }
 
     /// Reads and drops whatever the client still sends, so its flow-control window reopens.
-    private func drain(_ body: HTTP2RequestBody) async {
+    private func drain(_ body: HTTP2InboundBody) async {
         do { for try await _ in body {} } catch {}
     }
 }

@@ -62,12 +62,21 @@ struct TallyRPC: Sendable {
         await stream.addHeader("tally-dataset-version", String(current.state.version))
         switch method {
         case .totals:
-            let query = try WireConversions.query(try decode(TotalsRequest.self, message))
+            let query: TotalsQuery
+            do {
+                query = try WireConversions.query(try decode(TotalsRequest.self, message))
+            } catch let invalid as InvalidRequest {
+                throw CallError(.invalidArgument, "totals request rejected", violations: invalid.violations)
+            }
             try await stream.send(payload: current.answers.payload(.totals(query)) {
                 WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
             })
         case .figures:
-            try await stream.send(try figures(try decode(FiguresRequest.self, message), current))
+            do {
+                try await stream.send(try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures, version: current.state.version))
+            } catch let invalid as InvalidRequest {
+                throw CallError(.invalidArgument, "figures request rejected", violations: invalid.violations)
+            }
         case .sources:
             _ = try decode(SourcesRequest.self, message)
             try await stream.send(payload: current.answers.payload(.sources) {
@@ -99,36 +108,6 @@ struct TallyRPC: Sendable {
         case .watch:
             try await watch(try decode(WatchRequest.self, message), stream: stream)
         }
-    }
-
-    // MARK: - Figures
-
-    static let defaultPageSize = 100
-    static let maxPageSize = 1_000
-
-    private func figures(_ request: FiguresRequest, _ current: DatasetCache.Current) throws(CallError) -> FiguresResponse {
-        let limit = request.limit == 0 ? Self.defaultPageSize : min(Int(request.limit), Self.maxPageSize)
-        var after: String?
-        if !request.pageToken.isEmpty {
-            guard request.pageToken.hasPrefix("after:") else {
-                throw CallError(.invalidArgument, "page_token is not one this server issued", violations: [FieldViolation(field: "page_token", description: "malformed")])
-            }
-            after = String(request.pageToken.dropFirst("after:".count))
-        }
-        let matching = current.figures.filter { figure in
-            (request.jurisdiction.isEmpty || figure.jurisdiction == request.jurisdiction)
-                && (request.measure.isEmpty || figure.measure == request.measure)
-                && (request.articles.isEmpty || Set(request.articles) == Set(figure.articles))
-                && (request.overlapping.map { figure.period.overlaps($0) } ?? true)
-                && (request.category == .unspecified || figure.category == request.category)
-                && (request.producer.isEmpty || figure.citations.contains { $0.producer == request.producer })
-                && (after.map { $0.utf8.lexicographicallyPrecedes(figure.id.utf8) } ?? true)
-        }
-        var response = FiguresResponse()
-        response.figures = Array(matching.prefix(limit))
-        if matching.count > limit, let last = response.figures.last { response.nextPageToken = "after:\(last.id)" }
-        response.datasetVersion = current.state.version
-        return response
     }
 
     // MARK: - Snapshot and changes

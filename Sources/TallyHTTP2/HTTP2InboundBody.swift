@@ -1,9 +1,9 @@
 import Synchronization
 
-/// A request body as it arrives, chunk by chunk. Taking a chunk tells the connection, which then
+/// A request or response body as it arrives, chunk by chunk. Taking a chunk tells the connection, which then
 /// reopens the HTTP/2 flow-control window by that much: the peer can only send what the application
 /// has read, plus one window.
-public final class HTTP2RequestBody: AsyncSequence, Sendable {
+public final class HTTP2InboundBody: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
     struct State {
@@ -17,13 +17,13 @@ public final class HTTP2RequestBody: AsyncSequence, Sendable {
     private let consumed: @Sendable (Int) -> Void
 
     /// - Parameter consumed: called with the size of each chunk the application takes.
-    init(consumed: @escaping @Sendable (Int) -> Void) {
+    public init(consumed: @escaping @Sendable (Int) -> Void) {
         self.consumed = consumed
     }
 
     // MARK: Producer side (the connection's event loop)
 
-    func append(_ chunk: [UInt8]) {
+    public func append(_ chunk: [UInt8]) {
         let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -35,7 +35,7 @@ public final class HTTP2RequestBody: AsyncSequence, Sendable {
         waiter?.resume(returning: chunk)
     }
 
-    func finish() {
+    public func finish() {
         let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
             state.finished = true
             defer { state.waiter = nil }
@@ -44,7 +44,7 @@ public final class HTTP2RequestBody: AsyncSequence, Sendable {
         waiter?.resume(returning: nil)
     }
 
-    func fail(_ error: HTTP2StreamError) {
+    public func fail(_ error: HTTP2StreamError) {
         let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
             if !state.finished { state.failure = error }
             defer { state.waiter = nil }
@@ -56,7 +56,7 @@ public final class HTTP2RequestBody: AsyncSequence, Sendable {
     // MARK: Consumer side (the application)
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let body: HTTP2RequestBody
+        let body: HTTP2InboundBody
 
         public mutating func next() async throws -> [UInt8]? {
             let chunk = try await body.nextChunk()

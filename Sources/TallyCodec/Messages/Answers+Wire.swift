@@ -1,9 +1,14 @@
-import TallyCodec
-import TallyModel
+public import TallyModel
 
-/// Between the model's answers and the schema's messages.
-enum WireConversions {
-    static func query(_ request: TotalsRequest) throws(CallError) -> TotalsQuery {
+/// A request whose fields name no valid question: one violation per field.
+public struct InvalidRequest: Error, Sendable {
+    public var violations: [FieldViolation]
+}
+
+/// Between the model's answers and the schema's messages. Server and client (offline) both answer
+/// through here, so the same question gets the same bytes either way.
+public enum WireConversions {
+    public static func query(_ request: TotalsRequest) throws(InvalidRequest) -> TotalsQuery {
         var violations: [FieldViolation] = []
         if Vocabulary.standard.jurisdiction(request.jurisdiction) == nil {
             violations.append(FieldViolation(field: "jurisdiction", description: "unknown jurisdiction '\(request.jurisdiction)'"))
@@ -24,12 +29,12 @@ enum WireConversions {
             violations.append(FieldViolation(field: "breakdown", description: "unknown breakdown \(value)"))
             breakdown = .none
         }
-        guard violations.isEmpty else { throw CallError(.invalidArgument, "totals request rejected", violations: violations) }
+        guard violations.isEmpty else { throw InvalidRequest(violations: violations) }
         return TotalsQuery(jurisdiction: request.jurisdiction, measure: request.measure, articles: request.articles,
                            window: request.window, breakdown: breakdown)
     }
 
-    static func response(_ answer: TotalsAnswer, version: UInt64) -> TotalsResponse {
+    public static func response(_ answer: TotalsAnswer, version: UInt64) -> TotalsResponse {
         let figures = answer.figures
         let index = Dictionary(uniqueKeysWithValues: figures.enumerated().map { ($1.id, UInt32($0)) })
         func total(_ line: TotalLine) -> Total {
@@ -53,7 +58,7 @@ enum WireConversions {
         return response
     }
 
-    static func report(_ findings: [ConsistencyFinding], version: UInt64) -> ConsistencyReport {
+    public static func report(_ findings: [ConsistencyFinding], version: UInt64) -> ConsistencyReport {
         var report = ConsistencyReport()
         report.findings = findings.map { finding in
             var f = Finding()
@@ -67,7 +72,7 @@ enum WireConversions {
         return report
     }
 
-    static func sources(_ figures: [Figure], version: UInt64) -> SourcesResponse {
+    public static func sources(_ figures: [Figure], version: UInt64) -> SourcesResponse {
         var byProducer: [String: SourceSummary] = [:]
         for figure in figures {
             for producer in Set(figure.citations.map(\.producer)) {
@@ -89,6 +94,36 @@ enum WireConversions {
             s.outlets.sort()
             return s
         }
+        response.datasetVersion = version
+        return response
+    }
+
+    public static let defaultPageSize = 100
+    public static let maxPageSize = 1_000
+
+    /// One page of the figures matching a request's filters, in id order; `page_token` continues
+    /// after the last id of the previous page.
+    public static func figuresPage(_ request: FiguresRequest, from figures: [Figure], version: UInt64) throws(InvalidRequest) -> FiguresResponse {
+        let limit = request.limit == 0 ? defaultPageSize : min(Int(request.limit), maxPageSize)
+        var after: String?
+        if !request.pageToken.isEmpty {
+            guard request.pageToken.hasPrefix("after:") else {
+                throw InvalidRequest(violations: [FieldViolation(field: "page_token", description: "not a token this server issued")])
+            }
+            after = String(request.pageToken.dropFirst("after:".count))
+        }
+        let matching = figures.filter { figure in
+            (request.jurisdiction.isEmpty || figure.jurisdiction == request.jurisdiction)
+                && (request.measure.isEmpty || figure.measure == request.measure)
+                && (request.articles.isEmpty || Set(request.articles) == Set(figure.articles))
+                && (request.overlapping.map { figure.period.overlaps($0) } ?? true)
+                && (request.category == .unspecified || figure.category == request.category)
+                && (request.producer.isEmpty || figure.citations.contains { $0.producer == request.producer })
+                && (after.map { $0.utf8.lexicographicallyPrecedes(figure.id.utf8) } ?? true)
+        }
+        var response = FiguresResponse()
+        response.figures = Array(matching.prefix(limit))
+        if matching.count > limit, let last = response.figures.last { response.nextPageToken = "after:\(last.id)" }
         response.datasetVersion = version
         return response
     }

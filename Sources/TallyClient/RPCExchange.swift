@@ -1,0 +1,65 @@
+import NIOCore
+import TallyCodec
+import TallyHTTP2
+
+/// One call on the wire: the request envelope out; the response's envelopes in, each handed over as
+/// it is deframed; the end-of-stream status checked. Knows the protocol, not the methods.
+struct RPCExchange {
+    let connection: HTTP2ClientConnection
+    let address: ServerAddress
+    let maxMessageSize: Int
+
+    static let acceptEncoding = MessageEncoding.acceptHeaderValue
+
+    /// Runs the call; `onMessage` gets every message payload before the end-of-stream status.
+    /// Returns normally only when the status is OK.
+    func call(method: String, request: some WireMessage, timeout: Duration?, extraHeaders: [HTTP2HeaderField],
+              onMessage: (Envelope) async throws -> Void) async throws {
+        var headers = [
+            HTTP2HeaderField(":method", "POST"),
+            HTTP2HeaderField(":scheme", address.secure ? "https" : "http"),
+            HTTP2HeaderField(":authority", address.authority),
+            HTTP2HeaderField(":path", "/tally.v1.Tally/\(method)"),
+            HTTP2HeaderField("content-type", "application/tally+proto"),
+            HTTP2HeaderField("tally-accept-encoding", Self.acceptEncoding),
+        ]
+        if let timeout {
+            let milliseconds = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            headers.append(HTTP2HeaderField("tally-timeout-ms", String(max(1, milliseconds))))
+        }
+        headers += extraHeaders
+        let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request))
+        let inflater: Inflater? = switch response.headers["tally-encoding"] {
+        case nil, "identity": nil
+        case "deflate": Inflater(maxInflatedSize: maxMessageSize)
+        case let other?: throw TallyClientError.protocolError("server used unsupported tally-encoding '\(other)'")
+        }
+        var deframer = EnvelopeDeframer(maxMessageSize: maxMessageSize, inflater: inflater)
+        var status: Status?
+        do {
+            for try await chunk in response.body {
+                deframer.append(chunk)
+                while let envelope = try deframer.next() {
+                    if envelope.isEndOfStream {
+                        status = try Status(wireBytes: envelope.payload)
+                    } else {
+                        try await onMessage(envelope)
+                    }
+                }
+            }
+            try deframer.finish()
+        } catch let error as EnvelopeError {
+            throw TallyClientError.protocolError("\(error)")
+        } catch let error as WireError {
+            throw TallyClientError.protocolError("undecodable status: \(error)")
+        }
+        // The envelope is authoritative; trailers are a fallback for a response that lost it.
+        if status == nil, let trailers = try? await response.trailers(), let code = trailers["tally-status"].flatMap(Int32.init) {
+            status = Status(code: StatusCode(wireValue: code), message: trailers["tally-message"] ?? "")
+        }
+        guard let status else {
+            throw TallyClientError.protocolError("response (HTTP \(response.status)) ended without a status")
+        }
+        guard status.code == .ok else { throw TallyClientError.status(status) }
+    }
+}

@@ -1,0 +1,240 @@
+public import NIOCore
+
+/// A response as the client sees it: the head at once, the body as it arrives, the trailers last.
+public struct HTTP2ClientResponse: Sendable {
+    public let status: Int
+    public let headers: [HTTP2HeaderField]
+    public let body: HTTP2InboundBody
+    let trailersFuture: EventLoopFuture<[HTTP2HeaderField]>
+
+    /// The trailers, once the body has ended (empty when the response had none).
+    public func trailers() async throws -> [HTTP2HeaderField] { try await trailersFuture.get() }
+}
+
+/// Why a request did not get a (complete) response, and whether it may be sent again.
+public enum HTTP2ClientError: Error, Sendable, Equatable {
+    /// The server refused the stream (REFUSED_STREAM): it did no work on it.
+    case refused
+    /// A GOAWAY excluded the stream, or came before it was sent: the server did no work on it.
+    case notProcessed
+    /// The stream was reset with this code after the server may have started on it.
+    case reset(code: UInt32)
+    /// The connection closed before the response ended.
+    case connectionClosed
+    /// The connection failed underneath HTTP/2 (a TLS handshake, a socket error): the reason.
+    case connectionFailed(String)
+    /// The peer broke the HTTP/2 protocol.
+    case protocolError(String)
+
+    /// Safe to send again on a new connection, whatever the request.
+    public var isRetryable: Bool {
+        switch self {
+        case .refused, .notProcessed: true
+        default: false
+        }
+    }
+}
+
+/// Drives one client-side nghttp2 session from a NIO channel. Requests are started from any task
+/// through `HTTP2ClientConnection`; everything else happens on the channel's event loop.
+final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Stream {
+        var head: EventLoopPromise<HTTP2ClientResponse>?
+        let body: HTTP2InboundBody
+        let trailers: EventLoopPromise<[HTTP2HeaderField]>
+        var receivedTrailers: [HTTP2HeaderField] = []
+    }
+
+    private let session: NGHTTP2Session
+    private var streams: [Int32: Stream] = [:]
+    private var context: ChannelHandlerContext?
+    private var flushing = false
+    private var flushRequested = false
+    /// Set by a GOAWAY: the last stream the server will process; later ones fail as not processed.
+    private(set) var goawayLastStreamID: Int32?
+    private(set) var isClosed = false
+    /// The error that brought the connection down, reported to the requests it fails.
+    private var failure: String?
+
+    init(settings: HTTP2Settings) throws {
+        session = try NGHTTP2Session(role: .client, settings: settings)
+        session.setLocalConnectionWindow(4 << 20)
+    }
+
+    var isUsable: Bool { !isClosed && goawayLastStreamID == nil }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { flush() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        do {
+            try buffer.withUnsafeReadableBytes { try session.receive($0) }
+        } catch {
+            handleEvents()
+            flush()
+            failAll(.protocolError("\(error)"))
+            context.close(promise: nil)
+            return
+        }
+        handleEvents()
+        flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        failAll(failure.map { .connectionFailed($0) } ?? .connectionClosed)
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if failure == nil { failure = "\(error)" }
+        context.close(promise: nil)
+    }
+
+    // MARK: - Requests
+
+    func startRequest(headers: [HTTP2HeaderField], body: [UInt8]?, on loop: any EventLoop) -> EventLoopFuture<HTTP2ClientResponse> {
+        guard isUsable, let context else {
+            return loop.makeFailedFuture(isClosed ? (failure.map { HTTP2ClientError.connectionFailed($0) } ?? .connectionClosed) : HTTP2ClientError.notProcessed)
+        }
+        let streamID: Int32
+        do {
+            streamID = try session.submitRequest(headers: headers, endStream: body == nil)
+        } catch {
+            return loop.makeFailedFuture(HTTP2ClientError.protocolError("\(error)"))
+        }
+        if let body {
+            session.writeBody(streamID: streamID, body)
+            session.finishBody(streamID: streamID)
+        }
+        let head = loop.makePromise(of: HTTP2ClientResponse.self)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let inbound = HTTP2InboundBody { count in
+            loop.execute { bound.value.consumed(streamID, count) }
+        }
+        streams[streamID] = Stream(head: head, body: inbound, trailers: loop.makePromise())
+        flush()
+        return head.futureResult
+    }
+
+    /// Cancels a stream the application no longer wants (RST_STREAM CANCEL).
+    func cancel(streamID: Int32) {
+        guard streams[streamID] != nil else { return }
+        session.resetStream(streamID: streamID, errorCode: HTTP2ErrorCode.cancel)
+        flush()
+    }
+
+    private func consumed(_ streamID: Int32, _ count: Int) {
+        session.consume(streamID: streamID, count: count)
+        flush()
+    }
+
+    // MARK: - Events
+
+    private func handleEvents() {
+        for event in session.takeEvents() {
+            switch event {
+            case .headers(let streamID, let fields, let endStream):
+                guard var stream = streams[streamID] else { continue }
+                if let head = stream.head, let status = fields[":status"].flatMap(Int.init) {
+                    if status >= 100 && status < 200 { continue }  // informational: the real head follows
+                    stream.head = nil
+                    streams[streamID] = stream
+                    head.succeed(HTTP2ClientResponse(status: status, headers: fields.filter { !$0.name.hasPrefix(":") },
+                                                     body: stream.body, trailersFuture: stream.trailers.futureResult))
+                } else {
+                    streams[streamID]!.receivedTrailers = fields
+                }
+                if endStream { stream.body.finish() }
+            case .data(let streamID, let bytes):
+                streams[streamID]?.body.append(bytes)
+            case .endStream(let streamID):
+                streams[streamID]?.body.finish()
+            case .streamClosed(let streamID, let errorCode):
+                closeStream(streamID, errorCode: errorCode)
+            case .goaway(let lastStreamID, _):
+                goawayLastStreamID = lastStreamID
+                for streamID in streams.keys where streamID > lastStreamID {
+                    fail(streamID, .notProcessed)
+                }
+            case .headersTooLarge(let streamID):
+                fail(streamID, .protocolError("response header block too large"))
+            case .outboundDrained, .pingAcknowledged:
+                break
+            }
+        }
+    }
+
+    private func closeStream(_ streamID: Int32, errorCode: UInt32) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        if errorCode == HTTP2ErrorCode.noError {
+            stream.body.finish()
+            stream.trailers.succeed(stream.receivedTrailers)
+            stream.head?.fail(HTTP2ClientError.protocolError("stream ended without a response"))
+        } else {
+            let error: HTTP2ClientError = errorCode == HTTP2ErrorCode.refusedStream ? .refused : .reset(code: errorCode)
+            stream.head?.fail(error)
+            stream.body.fail(.closed(errorCode: errorCode))
+            stream.trailers.fail(error)
+        }
+    }
+
+    private func fail(_ streamID: Int32, _ error: HTTP2ClientError) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.head?.fail(error)
+        stream.body.fail(.closed(errorCode: HTTP2ErrorCode.cancel))
+        stream.trailers.fail(error)
+    }
+
+    private func failAll(_ error: HTTP2ClientError) {
+        for streamID in Array(streams.keys) { fail(streamID, error) }
+    }
+
+    /// As on the server: not reentrant, so frames leave in order.
+    private func flush() {
+        guard let context else { return }
+        if flushing {
+            flushRequested = true
+            return
+        }
+        flushing = true
+        defer { flushing = false }
+        var wrote = false
+        repeat {
+            flushRequested = false
+            while context.channel.isWritable {
+                let output: [UInt8]
+                do {
+                    output = try session.takeOutput()
+                } catch {
+                    failAll(.protocolError("\(error)"))
+                    context.close(promise: nil)
+                    return
+                }
+                if output.isEmpty { break }
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+                wrote = true
+                handleEvents()
+            }
+            handleEvents()
+        } while flushRequested && context.channel.isWritable
+        if wrote { context.flush() }
+    }
+}
