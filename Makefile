@@ -11,7 +11,7 @@ PORT ?= 8080
 # Build and test dependencies from Debian. nghttp2-client/-server, curl and haproxy are the
 # independent HTTP/2 peers the interop tests and benchmarks run against.
 APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 python3-venv \
-	curl nghttp2-client nghttp2-server haproxy
+	curl nghttp2-client nghttp2-server haproxy openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps venv build test run bench vectors clean

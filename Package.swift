@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyClient",
+                "TallyClient", "TallyCodec", "TallyModel", "TallyDataset",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: tallySwiftSettings
@@ -163,6 +163,12 @@ let package = Package(
         .testTarget(
             name: "TallyServerTests",
             dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyClientTests",
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper"],
+            exclude: ["Golden"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     /// Change log kept for delta syncs, in versions; older clients fetch the snapshot.
     public var changeLogVersions: UInt64 = 10_000
     public var http2 = HTTP2ServerConfiguration()
+    /// PEM certificate chain and key: when both are set tallyd terminates TLS itself (ALPN h2);
+    /// otherwise it serves h2c and a proxy terminates TLS.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
 
     public init() {}
 }

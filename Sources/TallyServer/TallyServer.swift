@@ -2,6 +2,7 @@ import CoreMetrics
 public import Logging
 public import NIOCore
 import NIOPosix
+import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 import TallyHTTP2
@@ -23,11 +24,21 @@ public final class TallyServer: Service, Sendable {
     private let boundAddress = Mutex<SocketAddress?>(nil)
     /// Finished when draining is over; `run` returns then.
     private let stopped = AsyncStream<Void>.makeStream()
+    private let tls: NIOSSLContext?
 
     public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) throws {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            tlsConfiguration.applicationProtocols = ["h2"]
+            tls = try NIOSSLContext(configuration: tlsConfiguration)
+        } else {
+            tls = nil
+        }
         let cache = try DatasetCache(store: store)
         metrics.datasetVersion.record(Double(cache.value.state.version))
         let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
@@ -62,6 +73,7 @@ public final class TallyServer: Service, Sendable {
         let handler = try HTTP2ServerConnectionHandler(configuration: configuration.http2, responder: router) { change in
             if change > 0 { meter.increment() } else { meter.decrement() }
         }
+        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         try channel.pipeline.syncOperations.addHandler(handler)
         let key = ObjectIdentifier(channel)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)

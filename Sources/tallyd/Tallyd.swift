@@ -31,9 +31,12 @@ struct Tallyd: AsyncParsableCommand {
     @Option(help: "Seconds in-flight calls get after SIGTERM.") var gracePeriodSeconds: Int64?
     @Option(help: "Seconds between heartbeats on watch streams.") var watchHeartbeatSeconds: Int64?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
+    @Option(help: "PEM certificate chain: terminate TLS (ALPN h2) in tallyd instead of a proxy. Needs --tls-key.") var tlsCertificate: String?
+    @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port).") }
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together.") }
         if let level = logLevel, Logger.Level(rawValue: level) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.")
         }
@@ -51,6 +54,10 @@ struct Tallyd: AsyncParsableCommand {
         if let idleTimeoutSeconds { configuration.http2.idleTimeout = .seconds(idleTimeoutSeconds) }
         if let gracePeriodSeconds { configuration.gracePeriod = .seconds(gracePeriodSeconds) }
         if let watchHeartbeatSeconds { configuration.watchHeartbeat = .seconds(watchHeartbeatSeconds) }
+        if let tlsCertificate, let tlsKey {
+            configuration.tlsCertificatePath = tlsCertificate
+            configuration.tlsKeyPath = tlsKey
+        }
 
         let level = Logger.Level(rawValue: logLevel ?? environment["TALLY_LOG_LEVEL"] ?? "info") ?? .info
         LoggingSystem.bootstrap { label in

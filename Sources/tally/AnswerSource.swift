@@ -1,0 +1,28 @@
+import TallyClient
+import TallyCodec
+import TallyModel
+
+/// Online through the server, or offline from the local snapshot: with --offline, and on its own
+/// (with a note on stderr) when the server cannot be reached and a snapshot exists.
+struct AnswerSource {
+    let options: GlobalOptions
+
+    func answer<T>(online: (TallyClient) async throws -> T, offline: (OfflineDataset) throws -> T) async throws -> T {
+        if options.offline { return try offline(try loadOffline()) }
+        let client = try options.makeClient()
+        do {
+            let result = try await online(client)
+            await client.shutdown()
+            return result
+        } catch let error as TallyClientError {
+            await client.shutdown()
+            guard case .unreachable = error, let dataset = try? loadOffline() else { throw error }
+            printError("tally: \(error); answering from the local snapshot (dataset version \(dataset.version))")
+            return try offline(dataset)
+        }
+    }
+
+    func loadOffline() throws -> OfflineDataset {
+        OfflineDataset(snapshot: try LocalSnapshot.load(from: options.snapshotPath))
+    }
+}

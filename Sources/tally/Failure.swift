@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import TallyClient
+
+/// Runs a command body, turning failures into a message on stderr and the documented exit code.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as TallyClientError {
+        printError("tally: \(error)")
+        throw ExitCode(exitCode(for: error))
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("tally: \(error)")
+        throw ExitCode(70)
+    }
+}
+
+func exitCode(for error: TallyClientError) -> Int32 {
+    switch error {
+    case .badArguments: 64
+    case .invalidInput: 65
+    case .noLocalSnapshot: 66
+    case .unreachable, .connectionLost: 69
+    case .status: 70
+    case .protocolError, .corruptSnapshot: 76
+    case .tls: 77
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func output(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import TallyClient
+import TallyCodec
+import TallyModel
+
+struct TotalsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "totals",
+        abstract: "How many, over a window, with the figures and sources behind the number.",
+        discussion: "Example: tally totals --measure cases_received_by_courts --from 2022-09-01 --to 2025-05-31 --by article"
+    )
+
+    enum By: String, ExpressibleByArgument, CaseIterable { case article, source, year }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Jurisdiction: RU or UA.") var jurisdiction = "RU"
+    @Option(help: "What is counted, e.g. cases_received_by_courts, convictions, verdicts.") var measure = "cases_received_by_courts"
+    @Option(name: .customLong("article"), help: "Criminal-code article (repeat for several); none: all articles together.") var articles: [String] = []
+    @Option(help: "First day of the window, YYYY-MM-DD.") var from: String?
+    @Option(help: "Last day of the window, YYYY-MM-DD.") var to: String?
+    @Option(help: "Breakdown: article, source or year.") var by: By?
+    @Flag(help: "Show the figures, their quotes and the arithmetic behind every number.") var explain = false
+
+    func validate() throws {
+        if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to, or neither (the widest window the figures cover).") }
+        if let from, Day(iso: from) == nil { throw ValidationError("--from \(from) is not a date (YYYY-MM-DD).") }
+        if let to, Day(iso: to) == nil { throw ValidationError("--to \(to) is not a date (YYYY-MM-DD).") }
+        if let from, let to, Day(iso: to)! < Day(iso: from)! { throw ValidationError("--to is before --from.") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            var request = TotalsRequest(jurisdiction: jurisdiction, measure: measure, articles: articles)
+            if let from, let to { request.window = Period(start: Day(iso: from)!, end: Day(iso: to)!) }
+            request.breakdown = switch by {
+            case nil: .none
+            case .article: .article
+            case .source: .source
+            case .year: .year
+            }
+            let response = try await AnswerSource(options: global).answer(online: { try await $0.totals(request) }, offline: { try $0.totals(request) })
+            output(TotalsPresentation(request: request, response: response, explain: explain).render(global.format))
+        }
+    }
+}
+
+/// A totals answer for people (table) and scripts (JSON, CSV).
+struct TotalsPresentation {
+    let request: TotalsRequest
+    let response: TotalsResponse
+    let explain: Bool
+
+    var lines: [Total] { (response.total.map { [$0] } ?? []) + response.breakdown }
+
+    func figures(_ total: Total) -> [Figure] { total.figureIndexes.map { response.figures[Int($0)] } }
+
+    func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table: table()
+        case .json: Render.json(jsonObject())
+        case .csv: csv()
+        }
+    }
+
+    private func table() -> String {
+        let what = Vocabulary.standard.measure(request.measure)?.description ?? request.measure
+        let window = response.total?.period ?? request.window
+        var out = "\(request.jurisdiction) · \(what)\(request.articles.isEmpty ? "" : " · art. \(request.articles.joined(separator: ", "))")"
+        out += " · \(window.map(Render.period) ?? "widest window") · dataset v\(response.datasetVersion)\n"
+        guard let total = response.total else {
+            out += "No figures answer this question without double counting. Nearest figures:\n"
+            for candidate in response.candidates {
+                let f = response.figures[Int(candidate.figureIndex)]
+                out += "  \(f.id): \(f.value) (\(f.period))\n    \(candidate.reason)\n"
+            }
+            return out
+        }
+        var rows = [["", "value", "", "figures"]]
+        rows.append(["total", Render.quantity(total.value), total.derived ? "derived" : "", figures(total).map(\.id).joined(separator: ", ")])
+        for line in response.breakdown {
+            rows.append(["  \(line.label)", Render.quantity(line.value), line.derived ? "derived" : "", line.value.qualifier == .unspecified ? line.arithmetic : figures(line).map(\.id).joined(separator: ", ")])
+        }
+        out += Render.table(rows, rightAligned: [1])
+        var seen = Set<String>()
+        let used = lines.flatMap(figures).filter { seen.insert($0.id).inserted }
+        out += "Sources: " + Set(used.flatMap { $0.citations.map { "\($0.producer) via \($0.outlet)" } }).sorted().joined(separator: "; ") + "\n"
+        if explain {
+            out += "\nArithmetic:\n"
+            for line in lines { out += "  \(line.label.isEmpty ? "total" : line.label): \(line.arithmetic)\n" }
+            out += "\nFigures:\n"
+            for f in used {
+                out += "  \(f.id): \(f.value), \(f.period), \(Render.sources(f))\n"
+                for c in f.citations { out += "    “\(c.quote)” (\(c.document))\n" }
+                if !f.note.isEmpty { out += "    note: \(f.note)\n" }
+            }
+            if !response.candidates.isEmpty {
+                out += "\nNot added:\n"
+                for c in response.candidates { out += "  \(response.figures[Int(c.figureIndex)].id): \(c.reason)\n" }
+            }
+        }
+        return out
+    }
+
+    private func jsonObject() -> [String: Any] {
+        func line(_ t: Total) -> [String: Any] {
+            ["label": t.label, "value": Render.quantityJSON(t.value), "period": ["start": t.period.start.iso, "end": t.period.end.iso],
+             "derived": t.derived, "arithmetic": t.arithmetic, "figures": figures(t).map(\.id)]
+        }
+        return [
+            "question": ["jurisdiction": request.jurisdiction, "measure": request.measure, "articles": request.articles],
+            "dataset_version": response.datasetVersion,
+            "total": response.total.map(line) ?? NSNull(),
+            "breakdown": response.breakdown.map(line),
+            "figures": response.figures.map(Render.figureJSON),
+            "candidates": response.candidates.map { ["figure": response.figures[Int($0.figureIndex)].id, "reason": $0.reason] },
+        ]
+    }
+
+    private func csv() -> String {
+        var rows = [["label", "value", "qualifier", "low", "high", "start", "end", "derived", "figures", "sources"]]
+        for t in lines {
+            let fs = figures(t)
+            rows.append([t.label.isEmpty ? "total" : t.label, Render.quantity(t.value), Render.qualifierName(t.value.qualifier),
+                         String(t.value.low), t.value.qualifier == .range ? String(t.value.high) : "", t.period.start.iso, t.period.end.iso,
+                         t.derived ? "yes" : "no", fs.map(\.id).joined(separator: " "),
+                         Set(fs.flatMap { $0.citations.map(\.producer) }).sorted().joined(separator: "; ")])
+        }
+        return Render.csv(rows)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import TallyClient
+import TallyCodec
+import TallyModel
+import TallyTestSupport
+
+/// What the client does when things break: a corrupt local copy, a server killed mid-sync or
+/// restarted between calls, TLS with the right and the wrong CA.
+@Suite(.serialized)
+struct FaultTests {
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("faults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func makeClient(_ port: Int, secure: Bool = false, host: String = "127.0.0.1", ca: String? = nil) throws -> TallyClient {
+        var configuration = TallyClient.Configuration(server: ServerAddress(secure: secure, host: host, port: port))
+        configuration.caCertificatePath = ca
+        configuration.retries = 1
+        return try TallyClient(configuration: configuration)
+    }
+
+    @Test func flippedBytesInTheLocalSnapshotAreDetectedAndReplaced() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try TallydProcess()
+        defer { server.stop() }
+        let path = directory.appendingPathComponent("snapshot.tally").path
+        let client = try makeClient(server.port)
+        _ = try await SnapshotSync(client: client, path: path).sync()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TallyClientError.self) { try LocalSnapshot.load(from: path) }
+
+        let report = try await SnapshotSync(client: client, path: path).sync()
+        #expect(report.kind == .full)
+        #expect(report.replacedCorruptCopy)
+        #expect(try LocalSnapshot.load(from: path).header.datasetVersion == 1)
+        await client.shutdown()
+    }
+
+    /// tallyd is killed (SIGKILL) while a large delta is being transferred: the sync fails, the old
+    /// snapshot is intact and still answers, and the next sync, against a restarted server, completes.
+    @Test func serverKilledMidSyncLeavesTheOldSnapshotIntact() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("tally.sqlite").path
+        let path = directory.appendingPathComponent("snapshot.tally").path
+        // Version 1, the embedded dataset: the local copy.
+        var server = try TallydProcess(database: database)
+        var client = try makeClient(server.port)
+        _ = try await SnapshotSync(client: client, path: path).sync()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        await client.shutdown()
+        server.stop()
+        // Version 2 adds 60,000 figures: a large delta (about 10 MB).
+        let seed = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("TallyStoreCrashHelper").path, [database, "60000"])
+        #expect(seed.status == 0, "\(seed.stderr)")
+
+        server = try TallydProcess(database: database)
+        client = try makeClient(server.port)
+        let syncingClient = client
+        let sync = Task { try await SnapshotSync(client: syncingClient, path: path).sync() }
+        try await Task.sleep(for: .milliseconds(150))
+        server.stop(signal: SIGKILL)
+        let result = await sync.result
+        guard case .failure = result else {
+            Issue.record("the sync finished before the server was killed; the test needs a larger delta")
+            return
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let offline = OfflineDataset(snapshot: try LocalSnapshot.load(from: path))
+        #expect(offline.version == 1)
+        #expect(try offline.totals(TotalsRequest(jurisdiction: "RU", measure: "cases_received_by_courts")).total?.value == .exact(20_662))
+        await client.shutdown()
+
+        server = try TallydProcess(database: database)
+        client = try makeClient(server.port)
+        let report = try await SnapshotSync(client: client, path: path).sync()
+        #expect(report.toVersion == 2)
+        #expect(try LocalSnapshot.load(from: path).figures.count == offline.snapshot.figures.count + 60_000)
+        await client.shutdown()
+        server.stop()
+    }
+
+    /// A server restarted between two calls: the client notices the dead connection and reconnects.
+    @Test func serverRestartBetweenCalls() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("tally.sqlite").path
+        let first = try TallydProcess(database: database)
+        let port = first.port
+        let client = try makeClient(port)
+        #expect(try await client.health().status == .serving)
+        #expect(first.stop() == 0)
+        let second = try TallydProcess(arguments: ["--port", String(port)], database: database)
+        defer { second.stop() }
+        #expect(second.port == port)
+        #expect(try await client.health().status == .serving)
+        await client.shutdown()
+    }
+
+    /// https:// with a private CA: trusted with --cacert, refused (as a TLS failure) with another CA.
+    @Test func tlsWithPrivateAndWrongCA() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pki = try TestPKI(directory: directory)
+        let server = try TallydProcess(arguments: ["--tls-certificate", pki.serverCertificate, "--tls-key", pki.serverKey])
+        defer { server.stop() }
+
+        let trusted = try makeClient(server.port, secure: true, host: "localhost", ca: pki.caCertificate)
+        #expect(try await trusted.health().status == .serving)
+        let totals = try await trusted.totals(TotalsRequest(jurisdiction: "RU", measure: "cases_received_by_courts"))
+        #expect(totals.total?.value == .exact(20_662))
+        await trusted.shutdown()
+
+        let wrong = try makeClient(server.port, secure: true, host: "localhost", ca: pki.otherCACertificate)
+        do {
+            _ = try await wrong.health()
+            Issue.record("a certificate from an untrusted CA was accepted")
+        } catch let error as TallyClientError {
+            guard case .tls = error else {
+                Issue.record("expected a TLS failure, got \(error)")
+                return
+            }
+        }
+        await wrong.shutdown()
+    }
+}
+
+/// A throwaway CA and a server certificate for `localhost` and 127.0.0.1, made with openssl, plus a
+/// second CA that signed nothing.
+struct TestPKI {
+    let caCertificate: String
+    let otherCACertificate: String
+    let serverCertificate: String
+    let serverKey: String
+
+    init(directory: URL) throws {
+        let openssl = try #require(PeerTools.path("openssl"), "openssl is not installed (make test installs it)")
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        func run(_ arguments: [String]) throws {
+            let result = try runProcess(openssl, arguments)
+            #expect(result.status == 0, "openssl \(arguments.first ?? ""): \(result.stderr)")
+        }
+        for ca in ["ca", "other-ca"] {
+            try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                     "-subj", "/CN=Tally test \(ca)", "-keyout", path("\(ca).key"), "-out", path("\(ca).pem")])
+        }
+        try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost",
+                 "-keyout", path("server.key"), "-out", path("server.csr")])
+        try Data("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".utf8).write(to: URL(fileURLWithPath: path("server.ext")))
+        try run(["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial",
+                 "-days", "2", "-extfile", path("server.ext"), "-out", path("server.pem")])
+        caCertificate = path("ca.pem")
+        otherCACertificate = path("other-ca.pem")
+        serverCertificate = path("server.pem")
+        serverKey = path("server.key")
+    }
+}
