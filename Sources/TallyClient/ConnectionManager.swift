@@ -61,28 +61,28 @@ actor ConnectionManager {
         current = nil
     }
 
+    /// Connects, with TLS and HTTP/2 installed by the channel initializer, i.e. before the first
+    /// byte is read: the server's SETTINGS may arrive at once, and a handler added after the
+    /// connect would miss them (nghttp2 then rejects the connection as a protocol error).
     private func connect() async throws(TallyClientError) -> HTTP2ClientConnection {
         let (tls, address) = (tls, address)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            return try await bootstrap.connect(host: address.host, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let hostname = address.host.first?.isNumber == true || address.host.contains(":") ? nil : address.host
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
+                    }
+                    return try HTTP2ClientConnection.configure(channel)
+                }
+            }
+        } catch let error as NIOSSLError {
+            throw .tls(address, "\(error)")
         } catch {
             throw .unreachable(address, Self.reason(error))
-        }
-        do {
-            return try await channel.eventLoop.submit { () throws -> HTTP2ClientConnection in
-                if let tls {
-                    let handler = try NIOSSLClientHandler(context: tls, serverHostname: address.host.first?.isNumber == true ? nil : address.host)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-                return try HTTP2ClientConnection.configure(channel)
-            }.get()
-        } catch {
-            try? await channel.close()
-            throw .tls(address, "\(error)")
         }
     }
 

@@ -29,7 +29,12 @@ struct FaultTests {
         defer { server.stop() }
         let path = directory.appendingPathComponent("snapshot.tally").path
         let client = try makeClient(server.port)
-        _ = try await SnapshotSync(client: client, path: path).sync()
+        do {
+            _ = try await SnapshotSync(client: client, path: path).sync()
+        } catch {
+            print("FAILED: \(error)\ntallyd log:\n\(server.log)")
+            throw error
+        }
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count / 2] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: path))
