@@ -55,10 +55,11 @@ run: deps
 	@echo "Stop with Ctrl-C (it drains in-flight calls first)."
 	$(SWIFT) run tallyd --host $(HOST) --port $(PORT) --database .tally/tally.sqlite
 
-## bench: codec throughput next to swift-protobuf, and tallyd next to nghttpd under h2load (release builds)
+## bench: codec next to swift-protobuf, tallyd next to nghttpd under h2load, sync of 1M figures (release builds)
 bench: deps venv
 	cd Benchmarks && $(SWIFT) run -c release TallyBenchmarks
 	Benchmarks/http2/run.sh
+	Benchmarks/sync/run.sh
 
 ## vectors: regenerate Proto/vectors/*.bin from their text form with Python's protobuf
 vectors: venv

@@ -51,8 +51,7 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
     private let session: NGHTTP2Session
     private var streams: [Int32: Stream] = [:]
     private var context: ChannelHandlerContext?
-    private var flushing = false
-    private var flushRequested = false
+    private let output = SessionOutput()
     /// Set by a GOAWAY: the last stream the server will process; later ones fail as not processed.
     private(set) var goawayLastStreamID: Int32?
     private(set) var isClosed = false
@@ -207,34 +206,14 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
         for streamID in Array(streams.keys) { fail(streamID, error) }
     }
 
-    /// As on the server: not reentrant, so frames leave in order.
+    /// As on the server, through `SessionOutput`: frames leave in the order nghttp2 made them.
     private func flush() {
         guard let context else { return }
-        if flushing {
-            flushRequested = true
-            return
+        do {
+            if try output.pump(session, into: context, afterWrite: { handleEvents() }) == true { context.flush() }
+        } catch {
+            failAll(.protocolError("\(error)"))
+            context.close(promise: nil)
         }
-        flushing = true
-        defer { flushing = false }
-        var wrote = false
-        repeat {
-            flushRequested = false
-            while context.channel.isWritable {
-                let output: [UInt8]
-                do {
-                    output = try session.takeOutput()
-                } catch {
-                    failAll(.protocolError("\(error)"))
-                    context.close(promise: nil)
-                    return
-                }
-                if output.isEmpty { break }
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
-                wrote = true
-                handleEvents()
-            }
-            handleEvents()
-        } while flushRequested && context.channel.isWritable
-        if wrote { context.flush() }
     }
 }

@@ -47,9 +47,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     private var draining = false
     /// Closing: writes complete, then output shut, input read and dropped until the peer closes.
     private var lingering = false
-    /// `flush` is running; a nested call only asks it to go round again, so frames leave in order.
-    private var flushing = false
-    private var flushRequested = false
+    private let output = SessionOutput()
     /// Close once everything written so far has reached the socket (draining, idle).
     private var closeWhenWritten = false
     /// A flush is queued for the end of this event-loop turn: responses finished in the same turn
@@ -344,37 +342,18 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         }
     }
 
-    /// Writes what nghttp2 has to send while the channel accepts it; closes when the session is done.
-    ///
-    /// Not reentrant: events handled here may ask for another flush, which only sets a flag, so
-    /// output always leaves in the order nghttp2 produced it, and every taken chunk is written
-    /// before anything can close the channel.
+    /// Writes what nghttp2 has to send while the channel accepts it (`SessionOutput`); closes when
+    /// the session is done.
     private func flush() {
         guard let context else { return }
-        if flushing {
-            flushRequested = true
+        let wrote: Bool?
+        do {
+            wrote = try output.pump(session, into: context) { handleEvents() }
+        } catch {
+            closeGracefully(context)
             return
         }
-        flushing = true
-        defer { flushing = false }
-        var wrote = false
-        repeat {
-            flushRequested = false
-            while context.channel.isWritable {
-                let output: [UInt8]
-                do {
-                    output = try session.takeOutput()
-                } catch {
-                    closeGracefully(context)
-                    return
-                }
-                if output.isEmpty { break }
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
-                wrote = true
-                handleEvents()
-            }
-            handleEvents()
-        } while flushRequested && context.channel.isWritable
+        guard let wrote else { return }
         if wrote { context.flush() }
         if !session.isActive || closeWhenWritten { closeGracefully(context) }
     }

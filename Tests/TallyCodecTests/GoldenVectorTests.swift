@@ -15,15 +15,7 @@ import TallyTestSupport
                          violations: [FieldViolation(field: "figures[0].value", description: "negative")],
                          retryAfterMilliseconds: 250),
         "change-retracted": Change(version: 8, kind: .retracted(id: "mz-2024-06-ru-total")),
-        "health": {
-            var r = HealthResponse()
-            r.status = .draining
-            r.datasetVersion = 42
-            r.digest = [0xFF]
-            r.serverVersion = "tallyd 0.1.0"
-            r.uptimeSeconds = 12.5
-            return r
-        }(),
+        "health": MessageSamples.health,
         "edge-values": Quantity(qualifier: .unrecognized(9), low: .min, high: .max),
         "unknown-enum-figure": Figure(id: "x", kind: .unrecognized(-1)),
     ]

@@ -140,20 +140,22 @@ public enum MessageSamples {
         WatchEvent(.change(change)),
         WatchEvent(.heartbeat(Heartbeat(datasetVersion: 9))),
         HealthRequest(),
-        {
-            var r = HealthResponse()
-            r.status = .draining
-            r.datasetVersion = 42
-            r.digest = [0xFF]
-            r.serverVersion = "tallyd 0.1.0"
-            r.uptimeSeconds = 12.5
-            return r
-        }(),
+        health,
         FieldViolation(field: "figures[3].period.end_day", description: "ends before it starts"),
         Status(code: .invalidArgument, message: "publish batch rejected",
                violations: [FieldViolation(field: "figures[0].value", description: "negative")],
                retryAfterMilliseconds: 250),
     ]
+
+    public static let health: HealthResponse = {
+        var r = HealthResponse()
+        r.status = .draining
+        r.datasetVersion = 42
+        r.digest = [0xFF]
+        r.serverVersion = "tallyd 0.1.0"
+        r.uptimeSeconds = 12.5
+        return r
+    }()
 
     static let sourceSummary: SourceSummary = {
         var s = SourceSummary()
