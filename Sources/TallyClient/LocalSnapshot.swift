@@ -6,12 +6,16 @@ public import TallyModel
 /// status), so writing one is copying and reading one is verifying: structure, count, digest.
 public struct LocalSnapshot: Sendable {
     public let header: SnapshotHeader
+    /// The figures; empty when loaded with `decodingFigures: false`.
     public let figures: [Figure]
-    /// Each figure's canonical encoding, as received (the digest covers these).
+    /// Each figure's canonical encoding, as received (the digest covers these), in id order.
     let payloads: [[UInt8]]
+    /// Each figure's id, in the same order.
+    let ids: [String]
 
     /// Reads and verifies a snapshot file; anything that does not verify is `corruptSnapshot`.
-    public static func load(from path: String) throws(TallyClientError) -> LocalSnapshot {
+    /// A sync, which only moves bytes, skips decoding the figures and reads only their ids.
+    public static func load(from path: String, decodingFigures: Bool = true) throws(TallyClientError) -> LocalSnapshot {
         guard FileManager.default.fileExists(atPath: path) else { throw .noLocalSnapshot(path: path) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .corruptSnapshot("\(path) cannot be read") }
         var deframer = EnvelopeDeframer(maxMessageSize: 64 << 20)
@@ -19,6 +23,7 @@ public struct LocalSnapshot: Sendable {
         var header: SnapshotHeader?
         var figures: [Figure] = []
         var payloads: [[UInt8]] = []
+        var ids: [String] = []
         var status: Status?
         var digester = DatasetDigester()
         do {
@@ -28,7 +33,13 @@ public struct LocalSnapshot: Sendable {
                 } else if header == nil {
                     header = try SnapshotHeader(wireBytes: envelope.payload)
                 } else {
-                    figures.append(try Figure(wireBytes: envelope.payload))
+                    if decodingFigures {
+                        let figure = try Figure(wireBytes: envelope.payload)
+                        ids.append(figure.id)
+                        figures.append(figure)
+                    } else {
+                        ids.append(try Self.id(of: envelope.payload))
+                    }
                     digester.add(encodedFigure: envelope.payload)
                     payloads.append(envelope.payload)
                 }
@@ -39,11 +50,23 @@ public struct LocalSnapshot: Sendable {
         }
         guard let header else { throw .corruptSnapshot("\(path): no header") }
         guard status == .ok else { throw .corruptSnapshot("\(path): does not end with the OK status") }
-        guard header.figureCount == UInt64(figures.count) else {
-            throw .corruptSnapshot("\(path): header announces \(header.figureCount) figures, file holds \(figures.count)")
+        guard header.figureCount == UInt64(payloads.count) else {
+            throw .corruptSnapshot("\(path): header announces \(header.figureCount) figures, file holds \(payloads.count)")
         }
         guard digester.finalize() == header.digest else { throw .corruptSnapshot("\(path): digest does not match the figures") }
-        return LocalSnapshot(header: header, figures: figures, payloads: payloads)
+        return LocalSnapshot(header: header, figures: figures, payloads: payloads, ids: ids)
+    }
+
+    /// A figure's id (field 1), read from its encoding without decoding the rest.
+    static func id(of payload: [UInt8]) throws -> String {
+        try payload.withUnsafeBytes { buffer throws -> String in
+            var reader = WireReader(buffer)
+            while let tag = try reader.nextTag() {
+                if tag.field == 1 { return try reader.string(tag) }
+                try reader.skipField(tag)
+            }
+            return ""
+        }
     }
 
     /// Writes a complete snapshot file atomically: a temporary file beside it, fsync, rename, fsync

@@ -59,7 +59,7 @@ public struct SnapshotSync: Sendable {
 
     /// The current local copy; `nil` when there is none, or (flagged) when it fails verification.
     private func loadLocalCopy() throws -> (LocalSnapshot?, Bool) {
-        let result = Result { () throws(TallyClientError) -> LocalSnapshot in try LocalSnapshot.load(from: path) }
+        let result = Result { () throws(TallyClientError) -> LocalSnapshot in try LocalSnapshot.load(from: path, decodingFigures: false) }
         switch result {
         case .success(let snapshot): return (snapshot, false)
         case .failure(let error):
@@ -74,36 +74,53 @@ public struct SnapshotSync: Sendable {
     /// Applies the changes in memory and writes the result if its digest is the server's; returns
     /// nil (so a full download follows) when it is not.
     private func applyDelta(_ local: LocalSnapshot, _ header: ChangesHeader, _ changes: [Change]) throws -> SyncReport? {
-        var byID: [String: [UInt8]] = [:]
-        for (figure, payload) in zip(local.figures, local.payloads) { byID[figure.id] = payload }
+        // The latest change per id: a new encoding, or nil for a retraction.
+        var changed: [String: [UInt8]?] = [:]
         var upserts = 0, retractions = 0, bytes = 0
         for change in changes {
             switch change.kind {
             case .upsert(let figure):
                 let payload = figure.wireBytes()
-                byID[figure.id] = payload
+                changed[figure.id] = .some(payload)
                 upserts += 1
                 bytes += payload.count
             case .retracted(let id):
-                byID[id] = nil
+                changed[id] = .some(nil)
                 retractions += 1
             case nil:
                 throw TallyClientError.protocolError("change without an upsert or a retraction")
             }
         }
-        let ordered = byID.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { byID[$0]! }
+        // Merge the local figures (already in id order) with the changed ids: linear, no re-sort.
+        let changedIDs = changed.keys.sorted(by: Self.idOrder)
+        var merged: [[UInt8]] = []
+        merged.reserveCapacity(local.payloads.count + changedIDs.count)
+        var i = 0, j = 0
+        while i < local.ids.count || j < changedIDs.count {
+            if j == changedIDs.count || (i < local.ids.count && Self.idOrder(local.ids[i], changedIDs[j])) {
+                merged.append(local.payloads[i])
+                i += 1
+            } else {
+                if i < local.ids.count && local.ids[i] == changedIDs[j] { i += 1 }  // replaced or retracted
+                if let payload = changed[changedIDs[j]]! { merged.append(payload) }
+                j += 1
+            }
+        }
         var digester = DatasetDigester()
-        for payload in ordered { digester.add(encodedFigure: payload) }
+        for payload in merged { digester.add(encodedFigure: payload) }
         guard digester.finalize() == header.digest else { return nil }
         var newHeader = SnapshotHeader()
         newHeader.schemaVersion = local.header.schemaVersion
         newHeader.datasetVersion = header.toVersion
         newHeader.digest = header.digest
-        newHeader.figureCount = UInt64(ordered.count)
-        try LocalSnapshot.write(header: newHeader, payloads: ordered, to: path)
+        newHeader.figureCount = UInt64(merged.count)
+        try LocalSnapshot.write(header: newHeader, payloads: merged, to: path)
         return SyncReport(kind: .delta, fromVersion: local.header.datasetVersion, toVersion: header.toVersion,
                           figuresTransferred: upserts, retractions: retractions, bytesReceived: bytes, replacedCorruptCopy: false)
     }
+
+    /// Ids in the digest's order: by UTF-8 bytes.
+    static func idOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     /// Streams the snapshot into a partial file, hashing as it goes; renames it into place only if
     /// count and digest verify.

@@ -108,3 +108,30 @@ final class SyncEndToEndTests {
         await client.shutdown()
     }
 }
+
+extension SyncEndToEndTests {
+    /// A batch that retracts one figure, replaces another and adds a third arrives as a delta; the
+    /// merged copy must reproduce the server's digest, or sync would have fallen back to a full one.
+    @Test func mixedBatchArrivesAsAVerifiedDelta() async throws {
+        let sync = SnapshotSync(client: client, path: snapshotPath)
+        _ = try await sync.sync()
+        var replaced = try #require(try LocalSnapshot.load(from: snapshotPath).figures.first { $0.id == "mz-2023-12-ru-tried-2023" })
+        replaced.value = .exact(5_594)
+        replaced.revision = 0
+        var request = PublishRequest()
+        request.figures = [replaced, Figure(id: "zz-last-id", category: .prosecution, jurisdiction: "RU", measure: "verdicts",
+                                            period: Period(text: "2025-05-01..2025-05-31")!, kind: .count, value: .exact(700),
+                                            citations: [Citation(producer: "Test", outlet: "Tally tests", document: "test", quote: "700")])]
+        request.retractIDs = ["bloggers-2022-ru-refusing-share"]
+        _ = try await client.publish(request, token: Self.token)
+        let report = try await sync.sync()
+        #expect(report.kind == .delta)
+        #expect(report.figuresTransferred == 2)
+        #expect(report.retractions == 1)
+        let local = try LocalSnapshot.load(from: snapshotPath)
+        #expect(local.figures.contains { $0.id == "zz-last-id" })
+        #expect(!local.figures.contains { $0.id == "bloggers-2022-ru-refusing-share" })
+        #expect(local.figures.first { $0.id == replaced.id }?.value == .exact(5_594))
+        await client.shutdown()
+    }
+}
