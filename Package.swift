@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "tallyd",
             dependencies: [
-                "TallyServer", "TallyStore", "TallyHTTP2",
+                "TallyServer", "TallyStore", "TallyHTTP2", "TallyClient", "TallyCodec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +169,11 @@ let package = Package(
             name: "TallyClientTests",
             dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper"],
             exclude: ["Golden"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyDeployTests",
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

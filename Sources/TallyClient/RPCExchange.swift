@@ -29,6 +29,11 @@ struct RPCExchange {
         }
         headers += extraHeaders
         let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request))
+        guard response.headers["content-type"]?.hasPrefix("application/tally+proto") == true else {
+            // Not Tally speaking: a proxy's error page (502 while tallyd restarts, 503 with no backend).
+            throw TallyClientError.status(Status(code: Self.code(forHTTPStatus: response.status),
+                                                 message: "HTTP \(response.status) with content-type '\(response.headers["content-type"] ?? "none")': not a Tally response (from a proxy?)"))
+        }
         let inflater: Inflater? = switch response.headers["tally-encoding"] {
         case nil, "identity": nil
         case "deflate": Inflater(maxInflatedSize: maxMessageSize)
@@ -61,5 +66,17 @@ struct RPCExchange {
             throw TallyClientError.protocolError("response (HTTP \(response.status)) ended without a status")
         }
         guard status.code == .ok else { throw TallyClientError.status(status) }
+    }
+
+    /// The code a bare HTTP status stands for (Connect's mapping, the other way round).
+    static func code(forHTTPStatus status: Int) -> StatusCode {
+        switch status {
+        case 400: .invalidArgument
+        case 401: .unauthenticated
+        case 403: .permissionDenied
+        case 404: .notFound
+        case 429, 502, 503, 504: .unavailable
+        default: .unknown
+        }
     }
 }

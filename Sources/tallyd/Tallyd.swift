@@ -12,14 +12,23 @@ import UnixSignals
 struct Tallyd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tallyd",
+        abstract: "The Tally server.",
+        version: "0.1.0",
+        subcommands: [Serve.self, Healthcheck.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serves the Tally dataset over HTTP/2 (h2c), through nghttp2.",
         discussion: """
             Every option can also be set with a TALLY_* environment variable; a flag wins over the \
             environment. The database is created and filled with the embedded dataset when missing. \
             SIGTERM or SIGINT drains: in-flight calls finish within the grace period, new ones are refused.
             Environment: \(ServerConfiguration.environmentKeys.map(\.key).joined(separator: ", "))
-            """,
-        version: "0.1.0"
+            """
     )
 
     @Option(help: "Address to listen on.") var host: String?

@@ -4,7 +4,7 @@ import TallyTestSupport
 
 /// The `tally` binary as a user runs it: output compared with golden files in Golden/ (regenerate
 /// with TALLY_UPDATE_GOLDEN=1 after an intended change, and review the diff), and exit codes.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(3)))
 final class CLITests {
     let directory: URL
     let server: TallydProcess

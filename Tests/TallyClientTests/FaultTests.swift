@@ -7,7 +7,7 @@ import TallyTestSupport
 
 /// What the client does when things break: a corrupt local copy, a server killed mid-sync or
 /// restarted between calls, TLS with the right and the wrong CA.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(3)))
 struct FaultTests {
     private func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("faults-\(UUID().uuidString)")

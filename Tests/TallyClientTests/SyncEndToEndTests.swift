@@ -6,7 +6,7 @@ import TallyModel
 import TallyTestSupport
 
 /// The client library against a real tallyd: sync, offline answers, publish, watch.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(3)))
 final class SyncEndToEndTests {
     let server: TallydProcess
     let client: TallyClient
@@ -64,7 +64,7 @@ final class SyncEndToEndTests {
         let watched = Task { () throws -> Change? in
             var first: Change?
             do {
-                try await client.watch(since: 0) { event in
+                try await client.watch(since: 1) { event in
                     if case .change(let change) = event.event {
                         first = change
                         throw CancellationError()

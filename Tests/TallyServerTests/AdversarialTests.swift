@@ -6,7 +6,7 @@ import TallyTestSupport
 
 /// Bad input and abusive clients, each answered with the documented error while the server keeps
 /// serving: on the same connection where the protocol allows it, and always on other connections.
-@Suite(.serialized, .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON (make test sets it)"))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON (make test sets it)"))
 final class AdversarialTests {
     let server: TallydProcess
     let peer: H2Peer

@@ -5,7 +5,7 @@ import TallyModel
 import TallyTestSupport
 
 /// tallyd against curl: real calls, checking status, envelopes, the end-of-stream status and trailers.
-@Suite(.serialized, .enabled(if: PeerTools.enabled("curl"), "needs curl"))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: PeerTools.enabled("curl"), "needs curl"))
 final class CurlInteropTests {
     let server: TallydProcess
     let curl: CurlClient

@@ -5,7 +5,7 @@ import TallyTestSupport
 
 /// SIGTERM while a slow call is running: the call completes, new calls are refused in ways a
 /// client may retry, long-lived streams end with a retryable status, and tallyd exits 0.
-@Suite(.serialized, .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON"))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON"))
 struct GracefulShutdownTests {
     @Test func sigtermDrainsAndExitsZero() async throws {
         // 30,000 figures: a snapshot of about 5 MB, which the slow reader below takes seconds over.

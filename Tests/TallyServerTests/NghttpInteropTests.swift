@@ -6,7 +6,7 @@ import TallyTestSupport
 
 /// tallyd against nghttp (nghttp2's own client, Debian nghttp2-client): calls on one connection,
 /// checked from its frame log: status, DATA bytes (the envelopes), trailers with END_STREAM.
-@Suite(.serialized, .enabled(if: PeerTools.enabled("nghttp"), "needs nghttp"))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: PeerTools.enabled("nghttp"), "needs nghttp"))
 final class NghttpInteropTests {
     let server: TallydProcess
 

@@ -5,7 +5,7 @@ import TallyModel
 import TallyTestSupport
 
 /// tallyd against Python's h2: real calls, checking status, envelopes, end-of-stream status and trailers.
-@Suite(.serialized, .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON (make test sets it)"))
+@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: H2Peer.enabled, "needs TALLY_PYTHON (make test sets it)"))
 final class PythonH2InteropTests {
     let server: TallydProcess
     let peer: H2Peer
