@@ -14,7 +14,7 @@ APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 pyth
 	curl nghttp2-client nghttp2-server haproxy openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps venv build test run bench vectors clean
+.PHONY: all deps venv build test run bench vectors clean deploy-test
 
 all: build
 
@@ -60,6 +60,10 @@ bench: deps venv
 	cd Benchmarks && $(SWIFT) run -c release TallyBenchmarks
 	Benchmarks/http2/run.sh
 	Benchmarks/sync/run.sh
+
+## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it
+deploy-test: deps
+	Deploy/deploy-test.sh
 
 ## vectors: regenerate Proto/vectors/*.bin from their text form with Python's protobuf
 vectors: venv
