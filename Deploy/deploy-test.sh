@@ -50,11 +50,11 @@ if ! podman image exists docker.io/library/swift:6.3-bookworm; then
 FROM docker.io/library/debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev \
-      libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev pkg-config tzdata zlib1g-dev ca-certificates \
+      libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev libncurses6 pkg-config tzdata zlib1g-dev ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY swift /opt/swift
 COPY swift-packages /opt/swift-packages
-RUN git config --system url."/opt/swift-packages/".insteadOf https://github.com/
+RUN git config --system url."/opt/swift-packages/".insteadOf https://github.com/ \&\& /opt/swift/usr/bin/swift --version
 ENV PATH=/opt/swift/usr/bin:$PATH
 CONTAINERFILE
     podman build --format docker -t docker.io/library/swift:6.3-bookworm "$work/swift-context" >/dev/null
