@@ -54,7 +54,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 COPY swift /opt/swift
 COPY swift-packages /opt/swift-packages
-RUN git config --system url."/opt/swift-packages/".insteadOf https://github.com/ \&\& /opt/swift/usr/bin/swift --version
+RUN git config --system url."/opt/swift-packages/".insteadOf https://github.com/ && /opt/swift/usr/bin/swift --version
 ENV PATH=/opt/swift/usr/bin:$PATH
 CONTAINERFILE
     podman build --format docker -t docker.io/library/swift:6.3-bookworm "$work/swift-context" >/dev/null
