@@ -16,6 +16,7 @@ PROJECT=tally-deploy-test
 
 cleanup() {
     (cd Deploy && podman-compose -p "$PROJECT" down -v >/dev/null 2>&1) || true
+    podman network rm -f "${PROJECT}_backend" "${PROJECT}_frontend" >/dev/null 2>&1 || true
     $SUDO rm -rf "$work"
 }
 trap cleanup EXIT
@@ -24,7 +25,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "installing podman"
 missing=""
-for p in podman buildah runc fuse-overlayfs slirp4netns uidmap debootstrap podman-compose; do
+for p in podman buildah runc fuse-overlayfs slirp4netns uidmap debootstrap podman-compose catatonit \
+         golang-github-containernetworking-plugin-dnsname; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -69,12 +71,19 @@ step "starting the stack"
 Deploy/make-local-ca.sh Deploy/certs >/dev/null
 mkdir -p Deploy/secrets
 openssl rand -hex 32 | tr -d '\n' >Deploy/secrets/publish_token
-chmod 600 Deploy/secrets/publish_token
+# Read by tallyd's user (uid 10001) inside the container.
+chmod 644 Deploy/secrets/publish_token
 swift build --product tally >/dev/null
 tally="$(swift build --show-bin-path)/tally"
 started=$(date +%s)
-(cd Deploy && podman-compose -p "$PROJECT" up -d --build >"$work/up.log" 2>&1) || { tail -40 "$work/up.log"; exit 1; }
-export TALLY_SERVER=https://localhost:8443 TALLY_DATA_DIR="$work/data"
+(cd Deploy && podman-compose -p "$PROJECT" up -d >"$work/up.log" 2>&1) || { tail -40 "$work/up.log"; exit 1; }
+# The published port is on the host's loopback, but this sandbox hands loopback connections to
+# published ports to its own egress proxy; so the host talks to the proxy container at its address
+# on the frontend network (a namespace this test made), with a certificate naming that address.
+proxy_ip=$(podman inspect "${PROJECT}_proxy_1" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' | awk '{print $NF}')
+Deploy/make-local-ca.sh Deploy/certs localhost "$proxy_ip" >/dev/null
+podman restart "${PROJECT}_proxy_1" >/dev/null
+export TALLY_SERVER="https://$proxy_ip:8443" TALLY_DATA_DIR="$work/data"
 until "$tally" health --cacert Deploy/certs/ca.pem >/dev/null 2>&1; do
     [ $(( $(date +%s) - started )) -lt 120 ] || { echo "the stack did not become ready"; podman logs "${PROJECT}_tallyd_1" | tail -20; exit 1; }
     sleep 1

@@ -9,7 +9,9 @@ shift
 names=("${@:-localhost}")
 mkdir -p "$dir"
 san="IP:127.0.0.1"
-for name in "${names[@]}"; do san="$san,DNS:$name"; done
+for name in "${names[@]}"; do
+    if [[ $name =~ ^[0-9.]+$ ]]; then san="$san,IP:$name"; else san="$san,DNS:$name"; fi
+done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
     -subj "/CN=Tally local CA" -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=${names[0]}" \
@@ -18,6 +20,8 @@ printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$dir/tally.ex
 openssl x509 -req -in "$dir/tally.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 30 \
     -extfile "$dir/tally.ext" -out "$dir/tally.crt" 2>/dev/null
 cat "$dir/tally.crt" "$dir/tally.key" >"$dir/tally.pem"
-chmod 600 "$dir/tally.pem" "$dir/ca.key" "$dir/tally.key"
+# tally.pem is read by the proxy container's user (uid 10002): this throwaway certificate is world-readable.
+chmod 644 "$dir/tally.pem"
+chmod 600 "$dir/ca.key" "$dir/tally.key"
 rm -f "$dir/tally.csr" "$dir/tally.ext" "$dir/ca.srl"
 echo "CA: $dir/ca.pem   certificate for HAProxy: $dir/tally.pem ($san)"
