@@ -414,5 +414,4 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         }
     }
 
-    public var openStreamCount: Int { streams.count }
 }

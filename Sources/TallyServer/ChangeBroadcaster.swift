@@ -26,5 +26,4 @@ final class ChangeBroadcaster: Sendable {
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.finish() }
     }
 
-    var count: Int { subscribers.withLock { $0.count } }
 }

@@ -13,7 +13,6 @@ actor ResponseStream {
     private var headersSent = false
     private var finished = false
     private var pending: [UInt8] = []
-    private(set) var bytesSent = 0
     private(set) var code = StatusCode.ok
     var extraHeaders: [HTTP2HeaderField] = []
 
@@ -30,7 +29,6 @@ actor ResponseStream {
         extraHeaders.append(HTTP2HeaderField(name, value))
     }
 
-    var isFinished: Bool { finished }
 
     /// Messages are buffered and written in batches; headers go with the first batch, so a unary
     /// call (one message, then the status) is written in a single step.
@@ -56,7 +54,6 @@ actor ResponseStream {
         }
         let chunk = pending
         pending = []
-        bytesSent += chunk.count
         try await writer.write(chunk)
     }
 
@@ -75,7 +72,6 @@ actor ResponseStream {
             if !headersSent {
                 headersSent = true
                 let http = messagesSent > 0 ? 200 : (httpStatus ?? status.code.httpStatus)
-                bytesSent += pending.count
                 try await writer.respond(status: http, headers: responseHeaders, body: pending, trailers: trailers)
             } else {
                 try await flush()

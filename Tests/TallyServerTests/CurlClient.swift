@@ -45,35 +45,25 @@ struct CurlClient {
 
     let port: Int
 
-    func call(_ calls: [Call]) throws -> [Response] {
+    func call(_ call: Call) throws -> Response {
         let curl = try #require(PeerTools.path("curl"), "curl is not installed (make test installs it)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var arguments: [String] = []
-        for (index, call) in calls.enumerated() {
-            if index > 0 { arguments.append("--next") }
-            arguments += ["-sS", "--http2-prior-knowledge", "--max-time", "20", "-X", call.method,
-                          "-D", directory.appendingPathComponent("h\(index)").path,
-                          "-o", directory.appendingPathComponent("b\(index)").path]
-            for header in call.headers { arguments += ["-H", header] }
-            if let body = call.body {
-                let file = directory.appendingPathComponent("r\(index)")
-                try Data(body).write(to: file)
-                arguments += ["--data-binary", "@\(file.path)"]
-            }
-            arguments.append("http://127.0.0.1:\(port)\(call.path)")
+        let head = directory.appendingPathComponent("head"), body = directory.appendingPathComponent("body")
+        var arguments = ["-sS", "--http2-prior-knowledge", "--max-time", "20", "-X", call.method, "-D", head.path, "-o", body.path]
+        for header in call.headers { arguments += ["-H", header] }
+        if let requestBody = call.body {
+            let file = directory.appendingPathComponent("request")
+            try Data(requestBody).write(to: file)
+            arguments += ["--data-binary", "@\(file.path)"]
         }
+        arguments.append("http://127.0.0.1:\(port)\(call.path)")
         let result = try runProcess(curl, arguments)
         #expect(result.status == 0, "curl failed: \(result.stderr)")
-        return try calls.indices.map { index in
-            let head = (try? String(contentsOf: directory.appendingPathComponent("h\(index)"), encoding: .utf8)) ?? ""
-            let body = (try? Data(contentsOf: directory.appendingPathComponent("b\(index)"))).map { [UInt8]($0) } ?? []
-            return try Self.parse(head: head, body: body)
-        }
+        return try Self.parse(head: (try? String(contentsOf: head, encoding: .utf8)) ?? "",
+                              body: (try? Data(contentsOf: body)).map { [UInt8]($0) } ?? [])
     }
-
-    func call(_ call: Call) throws -> Response { try self.call([call])[0] }
 
     /// curl's -D output: the status line and headers, a blank line, then the trailers.
     static func parse(head: String, body: [UInt8]) throws -> Response {
