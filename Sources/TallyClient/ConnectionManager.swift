@@ -68,7 +68,7 @@ actor ConnectionManager {
         let (tls, address) = (tls, address)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
         do {
             return try await bootstrap.connect(host: address.host, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {

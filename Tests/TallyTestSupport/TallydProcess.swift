@@ -11,7 +11,9 @@ public final class TallydProcess: @unchecked Sendable {
     /// The products directory the test bundle runs from (where `tallyd` is built).
     public static var productsDirectory: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
 
-    public init(arguments: [String] = [], database: String? = nil, environment: [String: String] = [:]) throws {
+    /// `launcher` is a command that runs tallyd, e.g. `Unprivileged.launcher` (empty: run it directly).
+    public init(arguments: [String] = [], database: String? = nil, environment: [String: String] = [:],
+                launcher: [String] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tallyd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         databasePath = database ?? directory.appendingPathComponent("tally.sqlite").path
@@ -19,8 +21,10 @@ public final class TallydProcess: @unchecked Sendable {
         let stdoutPath = directory.appendingPathComponent("stdout").path
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = Self.productsDirectory.appendingPathComponent("tallyd")
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--database", databasePath] + arguments
+        let tallyd = Self.productsDirectory.appendingPathComponent("tallyd").path
+        let command = launcher + [tallyd, "--host", "127.0.0.1", "--port", "0", "--database", databasePath] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         env.merge(environment) { $1 }
         process.environment = env
@@ -74,6 +78,16 @@ public final class TallydProcess: @unchecked Sendable {
 
 public enum TallydProcessError: Error {
     case didNotStart(log: String)
+}
+
+/// Running a program as a container runs it: without capabilities. Tests run as root here, and root
+/// may do what a container's user may not (setting `SO_DEBUG` needs CAP_NET_ADMIN, for one).
+public enum Unprivileged {
+    /// A command prefix that drops every capability, or nothing when the tests already run without
+    /// them (not root).
+    public static var launcher: [String] {
+        getuid() == 0 ? ["/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--"] : []
+    }
 }
 
 /// Where the independent HTTP/2 peers are installed (Debian: curl, nghttp2-client).

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import TallyTestSupport
+
+/// tallyd and tally as a container runs them: with no capabilities. The tests otherwise run as root,
+/// which hid a socket option that only root may set (the option meant as TCP_NODELAY was set at the
+/// socket level, where its number means SO_DEBUG): every connection failed in the container.
+@Suite(.timeLimit(.minutes(3)))
+struct UnprivilegedTests {
+    @Test func serverAndClientWorkWithoutCapabilities() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unprivileged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try TallydProcess(launcher: Unprivileged.launcher)
+        defer { server.stop() }
+
+        // The server alone, asked by an independent client.
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--http2-prior-knowledge", "\(server.url)/readyz"]
+        let curlOutput = Pipe()
+        curl.standardOutput = curlOutput
+        try curl.run()
+        let status = String(decoding: curlOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        #expect(status == "200", "curl: \(status)\ntallyd's log:\n\(server.log)")
+
+        // Server and client both without capabilities.
+        let process = Process()
+        let command = Unprivileged.launcher + [TallydProcess.productsDirectory.appendingPathComponent("tally").path,
+                                               "sync", "--server", server.url]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path,
+                               "TALLY_DATA_DIR": directory.appendingPathComponent("data").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)\ntallyd's log:\n\(server.log)")
+        #expect(text.contains("46 figures"), "\(text)")
+    }
+}
