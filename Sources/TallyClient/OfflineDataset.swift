@@ -17,8 +17,8 @@ public struct OfflineDataset: Sendable {
     public func totals(_ request: TotalsRequest) throws -> TotalsResponse {
         do {
             return WireConversions.response(engine.totals(try WireConversions.query(request)), version: version)
-        } catch let invalid as InvalidRequest {
-            throw TallyClientError.status(Status(code: .invalidArgument, message: "totals request rejected", violations: invalid.violations))
+        } catch {
+            throw TallyClientError.status(Status(code: .invalidArgument, message: "totals request rejected", violations: error.violations))
         }
     }
 

@@ -12,7 +12,9 @@ struct RPCExchange {
     static let acceptEncoding = MessageEncoding.acceptHeaderValue
 
     /// Runs the call; `onMessage` gets every message payload before the end-of-stream status.
-    /// Returns normally only when the status is OK.
+    /// Returns normally only when the status is OK. `timeout` is sent to the server as the call's
+    /// deadline and enforced here as well: the stream is cancelled if the answer has not ended by
+    /// then, whoever is slow.
     func call(method: String, request: some WireMessage, timeout: Duration?, extraHeaders: [HTTP2HeaderField],
               onMessage: (Envelope) async throws -> Void) async throws {
         var headers = [
@@ -28,7 +30,8 @@ struct RPCExchange {
             headers.append(HTTP2HeaderField("tally-timeout-ms", String(max(1, milliseconds))))
         }
         headers += extraHeaders
-        let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request))
+        let deadline = timeout.map { NIODeadline.now() + .nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+        let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline)
         guard response.headers["content-type"]?.hasPrefix("application/tally+proto") == true else {
             // Not Tally speaking: a proxy's error page (502 while tallyd restarts, 503 with no backend).
             throw TallyClientError.status(Status(code: Self.code(forHTTPStatus: response.status),
@@ -57,6 +60,11 @@ struct RPCExchange {
             throw TallyClientError.protocolError("\(error)")
         } catch let error as WireError {
             throw TallyClientError.protocolError("undecodable status: \(error)")
+        } catch is HTTP2StreamError {
+            // The body only knows that it was cut short; the trailers' promise failed with why
+            // (a reset, the connection closing, the deadline).
+            _ = try await response.trailers()
+            throw HTTP2ClientError.connectionClosed
         }
         // The envelope is authoritative; trailers are a fallback for a response that lost it.
         if status == nil, let trailers = try? await response.trailers(), let code = trailers["tally-status"].flatMap(Int32.init) {

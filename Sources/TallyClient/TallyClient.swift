@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import NIOCore
 import NIOPosix
 public import TallyCodec
@@ -16,7 +16,8 @@ public final class TallyClient: Sendable {
         /// PEM file of the CA that signed the server's certificate, for a private CA; otherwise the
         /// system trust store.
         public var caCertificatePath: String?
-        /// Deadline sent with each call (`tally-timeout-ms`); Watch has none.
+        /// How long a call may take, retries included: sent to the server as the call's deadline
+        /// (`tally-timeout-ms`) and enforced by the client. Watch and Snapshot have none.
         public var timeout: Duration = .seconds(30)
         public var connectTimeout: Duration = .seconds(5)
         /// Attempts after the first, for calls that may be retried.
@@ -127,20 +128,29 @@ public final class TallyClient: Sendable {
     /// (a stream cannot be resumed mid-way).
     private func run(_ method: String, _ request: some WireMessage, idempotent: Bool, timeout: Duration?,
                      headers: [HTTP2HeaderField] = [], onMessage: @escaping (Envelope) async throws -> Void) async throws {
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now + $0 }
         var attempt = 0
         while true {
             var delivered = false
             var sent = false
+            var used: HTTP2ClientConnection?
             do {
+                // Each attempt gets what is left of the call's time.
+                let remaining = deadline.map { $0 - clock.now }
+                if let remaining, let timeout, remaining <= .zero { throw TallyClientError.timedOut(configuration.server, timeout) }
                 let connection = try await manager.connection()
+                used = connection
                 sent = true
                 let exchange = RPCExchange(connection: connection, address: configuration.server, maxMessageSize: configuration.maxMessageSize)
                 do {
-                    try await exchange.call(method: method, request: request, timeout: timeout, extraHeaders: headers) { envelope in
+                    try await exchange.call(method: method, request: request, timeout: remaining, extraHeaders: headers) { envelope in
                         delivered = true
                         try await onMessage(envelope)
                     }
                     return
+                } catch HTTP2ClientError.deadlineExceeded {
+                    throw TallyClientError.timedOut(configuration.server, timeout ?? .zero)
                 } catch let error as HTTP2ClientError {
                     await manager.discard(connection)
                     throw map(error)
@@ -150,7 +160,14 @@ public final class TallyClient: Sendable {
                 let mayRetry = !delivered && (notProcessed || (idempotent && error.isRetryable))
                 guard mayRetry, attempt < configuration.retries else { throw error }
                 attempt += 1
-                try await Task.sleep(for: backoff(attempt, error))
+                // A fresh connection for the next attempt: a proxy that failed this one may have
+                // tied the connection to a backend connection that is itself stuck (HAProxy, after
+                // the backend moved to a new address, kept failing the client's later streams).
+                if let used { await manager.discard(used) }
+                let pause = backoff(attempt, error)
+                // Waiting past the deadline would only turn this error into a timeout.
+                if let deadline, clock.now + pause >= deadline { throw error }
+                try await Task.sleep(for: pause)
             }
         }
     }
@@ -162,6 +179,7 @@ public final class TallyClient: Sendable {
         case .connectionFailed(let why): configuration.server.secure && why.contains("SSL") ? .tls(configuration.server, why) : .connectionLost(configuration.server, why)
         case .reset(let code): .protocolError("stream reset with HTTP/2 error code \(code)")
         case .protocolError(let why): .protocolError(why)
+        case .deadlineExceeded: .timedOut(configuration.server, configuration.timeout)
         }
     }
 

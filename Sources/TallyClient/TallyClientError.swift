@@ -9,6 +9,9 @@ public enum TallyClientError: Error, Sendable, CustomStringConvertible {
     case unreachable(ServerAddress, String)
     /// The connection broke during the call: the server may or may not have processed it.
     case connectionLost(ServerAddress, String)
+    /// No complete answer within the call's deadline (`--timeout`): the server or a proxy in front
+    /// of it is stuck or too slow. The call was cancelled.
+    case timedOut(ServerAddress, Duration)
     /// The TLS handshake failed: an untrusted certificate, a wrong name, no ALPN h2.
     case tls(ServerAddress, String)
     /// The server answered something that is not the protocol (bad envelope, undecodable message).
@@ -27,6 +30,8 @@ public enum TallyClientError: Error, Sendable, CustomStringConvertible {
         case .badArguments(let message): return message
         case .unreachable(let address, let why): return "cannot reach \(address): \(why)"
         case .connectionLost(let address, let why): return "connection to \(address) lost during the call: \(why)"
+        case .timedOut(let address, let timeout):
+            return "no complete answer from \(address) within \(Self.seconds(timeout)) s; the call was cancelled"
         case .tls(let address, let why): return "TLS with \(address) failed: \(why)"
         case .protocolError(let why): return "protocol error: \(why)"
         case .status(let status):
@@ -45,5 +50,11 @@ public enum TallyClientError: Error, Sendable, CustomStringConvertible {
         case .status(let status): status.code.isRetryable
         default: false
         }
+    }
+
+    /// "5", "0.25": a duration as a user wrote it with --timeout.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)" : "\(Double(milliseconds) / 1_000)"
     }
 }

@@ -20,9 +20,12 @@ public final class HTTP2ClientConnection: Sendable {
     }
 
     /// Sends a request (body, if any, with END_STREAM) and returns when the response head arrives.
-    public func request(headers: [HTTP2HeaderField], body: [UInt8]?) async throws -> HTTP2ClientResponse {
+    /// With a `deadline`, a response not ended by then fails with `deadlineExceeded` (the head, or
+    /// the body where it is read) and the stream is reset: a server or proxy that never answers
+    /// cannot hold the caller.
+    public func request(headers: [HTTP2HeaderField], body: [UInt8]?, deadline: NIODeadline? = nil) async throws -> HTTP2ClientResponse {
         let (handler, loop) = (handler, channel.eventLoop)
-        return try await loop.flatSubmit { handler.value.startRequest(headers: headers, body: body, on: loop) }.get()
+        return try await loop.flatSubmit { handler.value.startRequest(headers: headers, body: body, deadline: deadline, on: loop) }.get()
     }
 
     /// Whether new requests may still be sent: open, and no GOAWAY received.

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// A response as the client sees it: the head at once, the body as it arrives, the trailers last.
 public struct HTTP2ClientResponse: Sendable {
@@ -25,6 +25,8 @@ public enum HTTP2ClientError: Error, Sendable, Equatable {
     case connectionFailed(String)
     /// The peer broke the HTTP/2 protocol.
     case protocolError(String)
+    /// The response did not end by the request's deadline; the stream was reset (CANCEL).
+    case deadlineExceeded
 
     /// Safe to send again on a new connection, whatever the request.
     public var isRetryable: Bool {
@@ -46,6 +48,8 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
         let body: HTTP2InboundBody
         let trailers: EventLoopPromise<[HTTP2HeaderField]>
         var receivedTrailers: [HTTP2HeaderField] = []
+        /// Fires at the request's deadline, unless the stream has ended by then.
+        var deadlineTimer: Scheduled<Void>?
     }
 
     private let session: NGHTTP2Session
@@ -109,7 +113,8 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
 
     // MARK: - Requests
 
-    func startRequest(headers: [HTTP2HeaderField], body: [UInt8]?, on loop: any EventLoop) -> EventLoopFuture<HTTP2ClientResponse> {
+    func startRequest(headers: [HTTP2HeaderField], body: [UInt8]?, deadline: NIODeadline?,
+                      on loop: any EventLoop) -> EventLoopFuture<HTTP2ClientResponse> {
         guard isUsable, let context else {
             return loop.makeFailedFuture(isClosed ? (failure.map { HTTP2ClientError.connectionFailed($0) } ?? .connectionClosed) : HTTP2ClientError.notProcessed)
         }
@@ -128,7 +133,11 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
         let inbound = HTTP2InboundBody { count in
             loop.execute { bound.value.consumed(streamID, count) }
         }
-        streams[streamID] = Stream(head: head, body: inbound, trailers: loop.makePromise())
+        var stream = Stream(head: head, body: inbound, trailers: loop.makePromise())
+        if let deadline {
+            stream.deadlineTimer = loop.scheduleTask(deadline: deadline) { bound.value.expire(streamID) }
+        }
+        streams[streamID] = stream
         flush()
         return head.futureResult
     }
@@ -137,6 +146,15 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
     func cancel(streamID: Int32) {
         guard streams[streamID] != nil else { return }
         session.resetStream(streamID: streamID, errorCode: HTTP2ErrorCode.cancel)
+        flush()
+    }
+
+    /// The deadline passed with the stream still open: whoever waits on it learns so at once, and
+    /// the server is told to stop (RST_STREAM CANCEL) rather than finish work nobody will read.
+    private func expire(_ streamID: Int32) {
+        guard streams[streamID] != nil else { return }
+        session.resetStream(streamID: streamID, errorCode: HTTP2ErrorCode.cancel)
+        fail(streamID, .deadlineExceeded)
         flush()
     }
 
@@ -183,6 +201,7 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
 
     private func closeStream(_ streamID: Int32, errorCode: UInt32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.deadlineTimer?.cancel()
         if errorCode == HTTP2ErrorCode.noError {
             stream.body.finish()
             stream.trailers.succeed(stream.receivedTrailers)
@@ -197,8 +216,9 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
 
     private func fail(_ streamID: Int32, _ error: HTTP2ClientError) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.deadlineTimer?.cancel()
         stream.head?.fail(error)
-        stream.body.fail(.closed(errorCode: HTTP2ErrorCode.cancel))
+        stream.body.fail(error == .deadlineExceeded ? .deadlineExceeded : .closed(errorCode: HTTP2ErrorCode.cancel))
         stream.trailers.fail(error)
     }
 

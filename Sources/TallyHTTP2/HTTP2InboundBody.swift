@@ -119,4 +119,6 @@ public enum HTTP2StreamError: Error, Sendable, Equatable {
     /// The peer reset the stream, or the connection closed, before the operation.
     case closed(errorCode: UInt32)
     case bodyTooLarge(limit: Int)
+    /// The request's deadline passed before the body ended.
+    case deadlineExceeded
 }

@@ -16,7 +16,7 @@ struct AnswerSource {
             return result
         } catch let error as TallyClientError {
             await client.shutdown()
-            guard case .unreachable = error, let dataset = try? loadOffline() else { throw error }
+            guard error.mayAnswerOffline, let dataset = try? loadOffline() else { throw error }
             printError("tally: \(error); answering from the local snapshot (dataset version \(dataset.version))")
             return try offline(dataset)
         }
@@ -24,5 +24,16 @@ struct AnswerSource {
 
     func loadOffline() throws -> OfflineDataset {
         OfflineDataset(snapshot: try LocalSnapshot.load(from: options.snapshotPath))
+    }
+}
+
+extension TallyClientError {
+    /// The server could not be asked (unreachable, or no answer in time), as opposed to answering
+    /// something: a query may then be answered from the local snapshot, with a note.
+    var mayAnswerOffline: Bool {
+        switch self {
+        case .unreachable, .timedOut: true
+        default: false
+        }
     }
 }

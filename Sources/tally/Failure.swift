@@ -25,6 +25,7 @@ func exitCode(for error: TallyClientError) -> Int32 {
     case .invalidInput: 65
     case .noLocalSnapshot: 66
     case .unreachable, .connectionLost: 69
+    case .timedOut: 75
     case .status: 70
     case .protocolError, .corruptSnapshot: 76
     case .tls: 77

@@ -108,6 +108,62 @@ struct FaultTests {
         await client.shutdown()
     }
 
+    /// A hung server (stopped with SIGSTOP: the kernel still accepts connections, nothing answers),
+    /// as a proxy holding a request for a backend it cannot reach looks to the client. The call
+    /// ends at the client's deadline, retries included, instead of waiting on the server; the CLI
+    /// says so (exit 75), or answers from the local snapshot with a note when it has one.
+    @Test func hungServerEndsTheCallAtTheDeadline() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try TallydProcess()
+        defer {
+            kill(server.process.processIdentifier, SIGCONT)
+            server.stop()
+        }
+        let data = directory.appendingPathComponent("data").path
+        let synced = try runTally(["sync", "--server", server.url], data: data)
+        #expect(synced.status == 0, "\(synced.output)")
+
+        kill(server.process.processIdentifier, SIGSTOP)
+        var configuration = TallyClient.Configuration(server: ServerAddress(secure: false, host: "127.0.0.1", port: server.port))
+        configuration.timeout = .milliseconds(500)
+        let client = try TallyClient(configuration: configuration)
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.health()
+            Issue.record("a stopped server answered")
+        } catch let error as TallyClientError {
+            guard case .timedOut(_, let timeout) = error else { Issue.record("expected timedOut, got \(error)"); return }
+            #expect(timeout == .milliseconds(500))
+            #expect("\(error)".contains("within 0.5 s"))
+        }
+        // Generous: the point is that it ends, not how fast (these machines are noisy).
+        #expect(ContinuousClock.now - started < .seconds(20))
+        await client.shutdown()
+
+        let noSnapshot = try runTally(["health", "--server", server.url, "--timeout", "1"], data: directory.appendingPathComponent("none").path)
+        #expect(noSnapshot.status == 75, "\(noSnapshot.output)")
+        #expect(noSnapshot.output.contains("no complete answer from \(server.url) within 1 s"), "\(noSnapshot.output)")
+        let offline = try runTally(["totals", "--server", server.url, "--timeout", "1"], data: data)
+        #expect(offline.status == 0, "\(offline.output)")
+        #expect(offline.output.contains("answering from the local snapshot"), "\(offline.output)")
+        #expect(offline.output.contains("20,662"))
+    }
+
+    private func runTally(_ arguments: [String], data: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = TallydProcess.productsDirectory.appendingPathComponent("tally")
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": data, "TALLY_DATA_DIR": data]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     /// https:// with a private CA: trusted with --cacert, refused (as a TLS failure) with another CA.
     @Test func tlsWithPrivateAndWrongCA() async throws {
         let directory = try temporaryDirectory()
