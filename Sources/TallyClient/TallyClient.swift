@@ -134,13 +134,11 @@ public final class TallyClient: Sendable {
         while true {
             var delivered = false
             var sent = false
-            var used: HTTP2ClientConnection?
             do {
                 // Each attempt gets what is left of the call's time.
                 let remaining = deadline.map { $0 - clock.now }
                 if let remaining, let timeout, remaining <= .zero { throw TallyClientError.timedOut(configuration.server, timeout) }
                 let connection = try await manager.connection()
-                used = connection
                 sent = true
                 let exchange = RPCExchange(connection: connection, address: configuration.server, maxMessageSize: configuration.maxMessageSize)
                 do {
@@ -160,10 +158,6 @@ public final class TallyClient: Sendable {
                 let mayRetry = !delivered && (notProcessed || (idempotent && error.isRetryable))
                 guard mayRetry, attempt < configuration.retries else { throw error }
                 attempt += 1
-                // A fresh connection for the next attempt: a proxy that failed this one may have
-                // tied the connection to a backend connection that is itself stuck (HAProxy, after
-                // the backend moved to a new address, kept failing the client's later streams).
-                if let used { await manager.discard(used) }
                 let pause = backoff(attempt, error)
                 // Waiting past the deadline would only turn this error into a timeout.
                 if let deadline, clock.now + pause >= deadline { throw error }
