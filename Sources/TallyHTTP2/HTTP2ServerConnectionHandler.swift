@@ -192,7 +192,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
         }
         if endStream { body.finish() }
         let request = HTTP2Request(streamID: streamID, headers: fields, body: body,
-                                   remoteAddress: context.channel.remoteAddress?.description ?? "unknown")
+                                   remoteAddress: context.channel.remoteAddress)
         let writer = HTTP2ResponseWriter(streamID: streamID, eventLoop: loop, connection: bound)
         let responder = self.responder
         streams[streamID] = Stream(body: body, requestEnded: endStream, closePromise: loop.makePromise())

@@ -8,16 +8,19 @@ public struct HTTP2Request: Sendable {
     public let body: HTTP2InboundBody
     /// The peer's address, for logs.
     public let remoteAddress: String
+    /// The peer's IP address alone (no port), when it has one.
+    public let remoteIP: String?
     public let method: String
     /// The path without the query.
     public let path: String
     public let query: String?
 
-    init(streamID: Int32, headers: [HTTP2HeaderField], body: HTTP2InboundBody, remoteAddress: String) {
+    init(streamID: Int32, headers: [HTTP2HeaderField], body: HTTP2InboundBody, remoteAddress: SocketAddress?) {
         self.streamID = streamID
         self.headers = headers
         self.body = body
-        self.remoteAddress = remoteAddress
+        self.remoteAddress = remoteAddress?.description ?? "unknown"
+        self.remoteIP = remoteAddress?.ipAddress
         method = headers[":method"] ?? ""
         let full = headers[":path"] ?? ""
         if let question = full.firstIndex(of: "?") {

@@ -29,7 +29,15 @@ struct Router: HTTP2Responder {
             "method": "\(request.method)", "path": "\(request.path)", "route": "\(route)", "code": "\(code)",
             "ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) / 1000)",
             "peer": "\(request.remoteAddress)",
+            "client": "\(configuration.trustedProxies.clientAddress(peer: request.remoteIP, forwardedFor: Self.forwardedFor(request.headers)) ?? "unknown")",
         ])
+    }
+
+    /// Every X-Forwarded-For field, in order, as one list: a proxy may add its own field after the
+    /// client's rather than extend it (HAProxy does), and the last entry is the one that counts.
+    static func forwardedFor(_ headers: [HTTP2HeaderField]) -> String? {
+        let values = headers.filter { $0.name == "x-forwarded-for" }.map(\.value)
+        return values.isEmpty ? nil : values.joined(separator: ",")
     }
 
     /// Returns the route name and the outcome, for metrics and logs.

@@ -15,6 +15,7 @@ extension ServerConfiguration {
         ("TALLY_IDLE_TIMEOUT_SECONDS", "close connections idle this long (default 300)"),
         ("TALLY_GRACE_PERIOD_SECONDS", "time in-flight calls get after SIGTERM (default 20)"),
         ("TALLY_WATCH_HEARTBEAT_SECONDS", "heartbeat interval on watch streams (default 15)"),
+        ("TALLY_TRUSTED_PROXIES", "comma-separated addresses or ranges (10.0.0.0/8) whose X-Forwarded-For is believed (default none)"),
         ("TALLY_LOG_LEVEL", "trace, debug, info, notice, warning, error (default info)"),
     ]
 
@@ -35,6 +36,13 @@ extension ServerConfiguration {
         if let seconds = try integer("TALLY_IDLE_TIMEOUT_SECONDS") { http2.idleTimeout = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_GRACE_PERIOD_SECONDS") { gracePeriod = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_WATCH_HEARTBEAT_SECONDS") { watchHeartbeat = .seconds(Int64(seconds)) }
+        if let list = environment["TALLY_TRUSTED_PROXIES"] {
+            do {
+                trustedProxies = try TrustedProxies(parsing: list)
+            } catch {
+                throw ConfigurationError(key: "TALLY_TRUSTED_PROXIES", value: list, expected: "addresses or ranges (\(error))")
+            }
+        }
     }
 
     /// Reads a token file (trailing newline ignored); an empty file is an error, not "no token".

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     /// otherwise it serves h2c and a proxy terminates TLS.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Peers whose `X-Forwarded-For` names the client in the logs (a reverse proxy in front).
+    public var trustedProxies = TrustedProxies.none
 
     public init() {}
 }

@@ -42,6 +42,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Option(help: "PEM certificate chain: terminate TLS (ALPN h2) in tallyd instead of a proxy. Needs --tls-key.") var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
+    @Option(help: "Comma-separated addresses or ranges (10.0.0.0/8) of proxies whose X-Forwarded-For names the client in logs.") var trustedProxies: String?
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port).") }
@@ -63,6 +64,13 @@ struct Serve: AsyncParsableCommand {
         if let idleTimeoutSeconds { configuration.http2.idleTimeout = .seconds(idleTimeoutSeconds) }
         if let gracePeriodSeconds { configuration.gracePeriod = .seconds(gracePeriodSeconds) }
         if let watchHeartbeatSeconds { configuration.watchHeartbeat = .seconds(watchHeartbeatSeconds) }
+        if let trustedProxies {
+            do {
+                configuration.trustedProxies = try TrustedProxies(parsing: trustedProxies)
+            } catch {
+                throw ValidationError("--trusted-proxies: \(error)")
+            }
+        }
         if let tlsCertificate, let tlsKey {
             configuration.tlsCertificatePath = tlsCertificate
             configuration.tlsKeyPath = tlsKey

@@ -25,7 +25,7 @@ final class HAProxyTests {
         database = directory.appendingPathComponent("tally.sqlite").path
         let tokenFile = directory.appendingPathComponent("token")
         try Data(Self.token.utf8).write(to: tokenFile)
-        tallyd = try TallydProcess(arguments: ["--publish-token-file", tokenFile.path], database: database)
+        tallyd = try TallydProcess(arguments: ["--publish-token-file", tokenFile.path, "--trusted-proxies", "127.0.0.1"], database: database)
         backendPort = tallyd.port
 
         let ca = try runProcess("/bin/bash", [RepositoryPaths.root.appendingPathComponent("Deploy/make-local-ca.sh").path, directory.appendingPathComponent("certs").path])
@@ -136,6 +136,27 @@ final class HAProxyTests {
         while let envelope = try deframer.next() { last = envelope }
         #expect(last?.isEndOfStream == true)
         #expect(try Status(wireBytes: try #require(last).payload) == .ok)
+    }
+
+    /// The proxy appends the address it saw to X-Forwarded-For; tallyd, trusting the proxy, logs that
+    /// one as the client, not what the client wrote into the header itself. (On loopback the real
+    /// client is 127.0.0.1, like the proxy; the forged entry is what must not appear.)
+    @Test func clientAddressForwardedByTheProxy() async throws {
+        let client = try client()
+        try await waitForProxy(client)
+        await client.shutdown()
+        let curl = try #require(PeerTools.path("curl"), "curl is not installed")
+        let through = try runProcess(curl, ["-sS", "--http2", "--cacert", caCertificate, "-H", "X-Forwarded-For: 198.51.100.7",
+                                            "https://localhost:\(proxyPort)/readyz?through-proxy"])
+        #expect(through.status == 0, "\(through.stderr)")
+        #expect(through.stdout == "ready\n", "the request did not reach tallyd: \(through.stdout)")
+        let direct = try runProcess(curl, ["-sS", "--http2-prior-knowledge", "-H", "X-Forwarded-For: 198.51.100.7, 203.0.113.9",
+                                           "http://127.0.0.1:\(backendPort)/readyz?direct"])
+        #expect(direct.status == 0 && direct.stdout == "ready\n", "\(direct.stderr)")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!tallyd.log.contains("client=198.51.100.7"), "a forged X-Forwarded-For entry was believed:\n\(tallyd.log)")
+        // Straight from a trusted peer (127.0.0.1), its last entry is the client.
+        #expect(tallyd.log.contains("client=203.0.113.9"), "\(tallyd.log)")
     }
 
     /// tallyd restarted behind the proxy (same address, same database): the client's next call succeeds.
