@@ -96,6 +96,10 @@ wait_ready() {
 wait_ready "$started"
 echo "ready through the proxy $(( ($(date +%s%N) - started_ns) / 1000000 )) ms after 'up' was started"
 
+# The image's HEALTHCHECK, run once by hand: podman schedules none without systemd.
+podman healthcheck run "${PROJECT}_tallyd_1" 2>"$work/podman.log" || { echo "the image's HEALTHCHECK failed"; cat "$work/podman.log"; exit 1; }
+echo "the image's HEALTHCHECK passes"
+
 step "sync and query through the proxy"
 tally sync
 tally totals --from 2022-09-01 --to 2025-05-31 --by article

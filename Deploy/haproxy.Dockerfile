@@ -3,6 +3,7 @@ FROM docker.io/library/debian:bookworm-slim
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends haproxy \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10002 --no-create-home --shell /usr/sbin/nologin proxy-runner
 USER 10002:10002

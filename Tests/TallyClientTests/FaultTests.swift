@@ -151,17 +151,9 @@ struct FaultTests {
     }
 
     private func runTally(_ arguments: [String], data: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = TallydProcess.productsDirectory.appendingPathComponent("tally")
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": data, "TALLY_DATA_DIR": data]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let result = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("tally").path, arguments,
+                                    environment: ["PATH": "/usr/bin:/bin", "HOME": data, "TALLY_DATA_DIR": data])
+        return (result.status, result.stdout + result.stderr)
     }
 
     /// https:// with a private CA: trusted with --cacert, refused (as a TLS failure) with another CA.

@@ -15,31 +15,19 @@ struct UnprivilegedTests {
         defer { server.stop() }
 
         // The server alone, asked by an independent client.
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--http2-prior-knowledge", "\(server.url)/readyz"]
-        let curlOutput = Pipe()
-        curl.standardOutput = curlOutput
-        try curl.run()
-        let status = String(decoding: curlOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
+        let curl = try runProcess("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                                                    "--http2-prior-knowledge", "\(server.url)/readyz"])
+        let status = curl.stdout
         #expect(status == "200", "curl: \(status)\ntallyd's log:\n\(server.log)")
 
         // Server and client both without capabilities.
-        let process = Process()
         let command = Unprivileged.launcher + [TallydProcess.productsDirectory.appendingPathComponent("tally").path,
                                                "sync", "--server", server.url]
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path,
-                               "TALLY_DATA_DIR": directory.appendingPathComponent("data").path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)\ntallyd's log:\n\(server.log)")
+        let result = try runProcess(command[0], Array(command.dropFirst()),
+                                    environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path,
+                                                  "TALLY_DATA_DIR": directory.appendingPathComponent("data").path])
+        let text = result.stdout + result.stderr
+        #expect(result.status == 0, "\(text)\ntallyd's log:\n\(server.log)")
         #expect(text.contains("46 figures"), "\(text)")
     }
 }

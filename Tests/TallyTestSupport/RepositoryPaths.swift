@@ -28,10 +28,13 @@ public enum Peers {
 
 /// Runs a program to completion and returns its exit status and output.
 /// Standard error goes to a temporary file, so a chatty child can never block on a full pipe.
-public func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// `environment`: the child's whole environment (nil: this process's).
+public func runProcess(_ executable: String, _ arguments: [String],
+                       environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let out = Pipe()
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("tally-stderr-\(UInt64.random(in: 0...UInt64.max))")
     _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
