@@ -131,6 +131,10 @@ echo "the watch stream saw the publication"
 before=$(tally health --format json | tr -d ' \n')
 
 step "restarting the tallyd container: the data must survive on the volume"
+# A watch running across the restart: it must resume and print what is published afterwards.
+timeout 120 "$tally" watch --cacert Deploy/certs/ca.pem --since 2 --count 1 --format json >"$work/watch2.log" 2>"$work/watch2.err" &
+watcher=$!
+sleep 1
 restarted=$(date +%s%N)
 podman restart "${PROJECT}_tallyd_1" >/dev/null 2>"$work/podman.log" || { cat "$work/podman.log"; exit 1; }
 # The very next call must succeed (the client retries within its deadline, the proxy follows
@@ -143,6 +147,11 @@ digest() { sed -E 's/.*"digest":"([0-9a-f]+)".*/\1/' <<<"$1"; }
 [ "$(version "$before")" -ge 2 ] || { echo "the publication did not make a new version: $before"; exit 1; }
 [ "$(version "$before")" = "$(version "$after")" ] && [ "$(digest "$before")" = "$(digest "$after")" ] \
     || { echo "the dataset changed across the restart: $before -> $after"; exit 1; }
+sed 's/deploy-test-figure/deploy-test-figure-2/' "$work/new.yaml" >"$work/new2.yaml"
+tally publish "$work/new2.yaml" --token-file Deploy/secrets/publish_token
+wait "$watcher" || { echo "the watch did not survive the restart:"; cat "$work/watch2.err"; exit 1; }
+grep -q '"deploy-test-figure-2"' "$work/watch2.log" || { echo "the resumed watch missed the publication:"; cat "$work/watch2.log" "$work/watch2.err"; exit 1; }
+echo "the watch survived the restart: $(cat "$work/watch2.err")"
 tally figures --producer "Deploy test" --format json | grep -q '"deploy-test-figure"' \
     || { echo "the published figure is gone after the restart"; exit 1; }
 tally sync

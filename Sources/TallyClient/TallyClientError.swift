@@ -53,7 +53,7 @@ public enum TallyClientError: Error, Sendable, CustomStringConvertible {
     }
 
     /// "5", "0.25": a duration as a user wrote it with --timeout.
-    static func seconds(_ duration: Duration) -> String {
+    public static func seconds(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
         return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)" : "\(Double(milliseconds) / 1_000)"
     }

@@ -5,7 +5,9 @@ import TallyCodec
 import TallyModel
 
 struct WatchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "watch", abstract: "Print changes as they are published, until interrupted.")
+    static let configuration = CommandConfiguration(
+        commandName: "watch", abstract: "Print changes as they are published, until interrupted.",
+        discussion: "Survives server restarts: when the stream or the connection ends, it reconnects and resumes after the last change printed (a note goes to stderr), so no change is missed or printed twice.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Also print changes since this dataset version first.") var since: UInt64 = 0
@@ -16,7 +18,9 @@ struct WatchCommand: AsyncParsableCommand {
             let client = try global.makeClient()
             var seen = 0
             do {
-                try await client.watch(since: since) { event in
+                try await client.resumingWatch(since: since, onInterruption: { interruption in
+                    printError("tally: watch interrupted (\(interruption.error)); resuming after v\(interruption.resumingSince) in \(TallyClientError.seconds(interruption.delay)) s")
+                }) { event in
                     guard case .change(let change) = event.event else { return }
                     switch change.kind {
                     case .upsert(let figure)?:

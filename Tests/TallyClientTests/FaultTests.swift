@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TallyClient
 import TallyCodec
@@ -154,6 +155,67 @@ struct FaultTests {
         let result = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("tally").path, arguments,
                                     environment: ["PATH": "/usr/bin:/bin", "HOME": data, "TALLY_DATA_DIR": data])
         return (result.status, result.stdout + result.stderr)
+    }
+
+    /// A watch across a server restart (the deploy case): tallyd drains and ends the stream, comes
+    /// back on the same port; the resuming watch reconnects and goes on after the last change it
+    /// delivered. The replay of the partly delivered version is not delivered twice, and what was
+    /// published after the restart arrives.
+    @Test func watchResumesAcrossAServerRestart() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("tally.sqlite").path
+        let token = directory.appendingPathComponent("token")
+        try Data("watch-token".utf8).write(to: token)
+        var server = try TallydProcess(arguments: ["--publish-token-file", token.path], database: database)
+        let port = server.port
+        let publisher = try makeClient(port)
+        func figure(_ id: String) -> Figure {
+            Figure(id: id, category: .prosecution, jurisdiction: "UA", measure: "verdicts",
+                   period: Period(text: "2025-05-01..2025-05-31")!, kind: .count, value: .exact(1),
+                   citations: [Citation(producer: "Test", outlet: "Tally tests", document: "test", quote: "1")])
+        }
+        struct Done: Error {}
+        final class Seen: Sendable {
+            let ids = Mutex<[String]>([])
+            let interruptions = Mutex(0)
+        }
+        let seen = Seen()
+        let watcher = try makeClient(port)
+        let watching = Task {
+            do {
+                try await watcher.resumingWatch(since: 1, maxDelay: .milliseconds(500), onInterruption: { _ in
+                    seen.interruptions.withLock { $0 += 1 }
+                }) { event in
+                    guard case .change(let change) = event.event, case .upsert(let figure)? = change.kind else { return }
+                    if seen.ids.withLock({ $0.append(figure.id); return $0.count }) == 3 { throw Done() }
+                }
+            } catch is Done {}
+        }
+        func waitFor(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while seen.ids.withLock({ $0.count }) < count && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        // Version 2: two figures in one publish.
+        var request = PublishRequest()
+        request.figures = [figure("before-restart-a"), figure("before-restart-b")]
+        #expect(try await publisher.publish(request, token: "watch-token").datasetVersion == 2)
+        try await waitFor(2)
+        #expect(seen.ids.withLock { $0 } == ["before-restart-a", "before-restart-b"])
+
+        #expect(server.stop() == 0)
+        server = try TallydProcess(arguments: ["--port", String(port), "--publish-token-file", token.path], database: database)
+        defer { server.stop() }
+        request.figures = [figure("after-restart")]
+        #expect(try await publisher.publish(request, token: "watch-token").datasetVersion == 3)
+        try await waitFor(3)
+        try await watching.value
+        #expect(seen.ids.withLock { $0 } == ["before-restart-a", "before-restart-b", "after-restart"])
+        #expect(seen.interruptions.withLock { $0 } >= 1)
+        await watcher.shutdown()
+        await publisher.shutdown()
     }
 
     /// https:// with a private CA: trusted with --cacert, refused (as a TLS failure) with another CA.
