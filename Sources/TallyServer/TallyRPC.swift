@@ -193,8 +193,16 @@ struct TallyRPC: Sendable {
     /// client reconnects elsewhere).
     private func watch(_ request: WatchRequest, stream: ResponseStream) async throws {
         let live = broadcaster.subscribe()
-        if request.sinceVersion > 0, case .changes(_, _, let missed) = try store.changes(since: request.sinceVersion) {
-            for change in missed { try await stream.send(WatchEvent(.change(Self.wire(change)))) }
+        if request.sinceVersion > 0 {
+            switch try store.changes(since: request.sinceVersion) {
+            case .changes(_, _, let missed):
+                for change in missed { try await stream.send(WatchEvent(.change(Self.wire(change)))) }
+            case .snapshotRequired(let state):
+                // Watching on without the missed changes would be silent data loss for the client.
+                throw CallError(.outOfRange, request.sinceVersion > state.version
+                    ? "since_version \(request.sinceVersion) is newer than the dataset (version \(state.version)): was the server's database replaced?"
+                    : "since_version \(request.sinceVersion) is older than the change log kept: sync the snapshot, then watch since its version")
+            }
         }
         try await stream.send(WatchEvent(.heartbeat(Heartbeat(datasetVersion: cache.value.state.version))))
         try await stream.flush()

@@ -218,6 +218,28 @@ struct FaultTests {
         await publisher.shutdown()
     }
 
+    /// A watch since a version the server cannot replay from ends with `out_of_range` and says why,
+    /// at once, instead of watching on without the missed changes; the resuming watch does not retry it.
+    @Test func watchSinceAnUnservableVersionIsRefused() async throws {
+        let server = try TallydProcess()
+        defer { server.stop() }
+        let client = try makeClient(server.port)
+        for attempt in 0..<2 {
+            do {
+                if attempt == 0 {
+                    try await client.watch(since: 99) { _ in }
+                } else {
+                    try await client.resumingWatch(since: 99) { _ in }
+                }
+                Issue.record("watch since 99 was accepted")
+            } catch TallyClientError.status(let status) {
+                #expect(status.code == .outOfRange)
+                #expect(status.message.contains("newer than the dataset (version 1)"), "\(status.message)")
+            }
+        }
+        await client.shutdown()
+    }
+
     /// https:// with a private CA: trusted with --cacert, refused (as a TLS failure) with another CA.
     @Test func tlsWithPrivateAndWrongCA() async throws {
         let directory = try temporaryDirectory()
