@@ -11,12 +11,15 @@ actor ConnectionManager {
     private let group: any EventLoopGroup
     private let tls: NIOSSLContext?
     private let connectTimeout: TimeAmount
+    private let keepaliveInterval: TimeAmount?
     private var current: HTTP2ClientConnection?
 
-    init(address: ServerAddress, group: any EventLoopGroup, caCertificatePath: String?, connectTimeout: TimeAmount) throws(TallyClientError) {
+    init(address: ServerAddress, group: any EventLoopGroup, caCertificatePath: String?, connectTimeout: TimeAmount,
+         keepaliveInterval: TimeAmount?) throws(TallyClientError) {
         self.address = address
         self.group = group
         self.connectTimeout = connectTimeout
+        self.keepaliveInterval = keepaliveInterval
         guard address.secure else {
             tls = nil
             return
@@ -65,7 +68,7 @@ actor ConnectionManager {
     /// byte is read: the server's SETTINGS may arrive at once, and a handler added after the
     /// connect would miss them (nghttp2 then rejects the connection as a protocol error).
     private func connect() async throws(TallyClientError) -> HTTP2ClientConnection {
-        let (tls, address) = (tls, address)
+        let (tls, address, keepaliveInterval) = (tls, address, keepaliveInterval)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -76,7 +79,7 @@ actor ConnectionManager {
                         let hostname = address.host.first?.isNumber == true || address.host.contains(":") ? nil : address.host
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
                     }
-                    return try HTTP2ClientConnection.configure(channel)
+                    return try HTTP2ClientConnection.configure(channel, keepaliveInterval: keepaliveInterval)
                 }
             }
         } catch let error as NIOSSLError {

@@ -20,6 +20,9 @@ public final class TallyClient: Sendable {
         /// (`tally-timeout-ms`) and enforced by the client. Watch and Snapshot have none.
         public var timeout: Duration = .seconds(30)
         public var connectTimeout: Duration = .seconds(5)
+        /// While calls are open, an HTTP/2 PING this often; two unanswered and the connection is
+        /// dropped (a watch then reconnects). nil: none.
+        public var keepaliveInterval: Duration? = .seconds(20)
         /// Attempts after the first, for calls that may be retried.
         public var retries = 3
         public var maxMessageSize = 4 << 20
@@ -36,9 +39,12 @@ public final class TallyClient: Sendable {
     public init(configuration: Configuration) throws(TallyClientError) {
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let timeout = configuration.connectTimeout.components
+        func amount(_ duration: Duration) -> TimeAmount {
+            .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        }
         manager = try ConnectionManager(address: configuration.server, group: group, caCertificatePath: configuration.caCertificatePath,
-                                        connectTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000))
+                                        connectTimeout: amount(configuration.connectTimeout),
+                                        keepaliveInterval: configuration.keepaliveInterval.map(amount))
     }
 
     /// Closes the connection and stops the client's thread.

@@ -13,8 +13,13 @@ public final class HTTP2ClientConnection: Sendable {
 
     /// Adds the HTTP/2 client to `channel`'s pipeline (after any TLS handler). Call on the
     /// channel's event loop, e.g. from a channel initializer.
-    public static func configure(_ channel: any Channel, settings: HTTP2Settings = .default) throws -> HTTP2ClientConnection {
-        let handler = try HTTP2ClientConnectionHandler(settings: settings)
+    /// `keepaliveInterval`: while requests are open, a PING this often; when two in a row go
+    /// unanswered the connection is closed and its requests fail, so a peer that vanished without
+    /// a word (a dead host, a half-open connection through a NAT or proxy) does not hold a long call
+    /// such as a watch forever. nil: no keepalive.
+    public static func configure(_ channel: any Channel, settings: HTTP2Settings = .default,
+                                 keepaliveInterval: TimeAmount? = nil) throws -> HTTP2ClientConnection {
+        let handler = try HTTP2ClientConnectionHandler(settings: settings, keepaliveInterval: keepaliveInterval)
         try channel.pipeline.syncOperations.addHandler(handler)
         return HTTP2ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
     }

@@ -62,21 +62,53 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
     /// The error that brought the connection down, reported to the requests it fails.
     private var failure: String?
 
-    init(settings: HTTP2Settings) throws {
+    private let keepaliveInterval: TimeAmount?
+    private var keepaliveTask: RepeatedTask?
+    private var unansweredPings = 0
+
+    init(settings: HTTP2Settings, keepaliveInterval: TimeAmount?) throws {
         session = try NGHTTP2Session(role: .client, settings: settings)
         session.setLocalConnectionWindow(4 << 20)
+        self.keepaliveInterval = keepaliveInterval
     }
 
     var isUsable: Bool { !isClosed && goawayLastStreamID == nil }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { flush() }
+        if context.channel.isActive {
+            startKeepalive(context)
+            flush()
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        startKeepalive(context)
         flush()
         context.fireChannelActive()
+    }
+
+    private func startKeepalive(_ context: ChannelHandlerContext) {
+        guard let keepaliveInterval, keepaliveTask == nil else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: keepaliveInterval, delay: keepaliveInterval) { _ in
+            bound.value.keepalive()
+        }
+    }
+
+    private func keepalive() {
+        guard !streams.isEmpty else {
+            unansweredPings = 0
+            return
+        }
+        if unansweredPings >= 2 {
+            if failure == nil { failure = "no answer to two keepalive PINGs" }
+            context?.close(promise: nil)
+            return
+        }
+        unansweredPings += 1
+        session.submitPing()
+        flush()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,6 +133,7 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        keepaliveTask?.cancel()
         failAll(failure.map { .connectionFailed($0) } ?? .connectionClosed)
         self.context = nil
         context.fireChannelInactive()
@@ -193,7 +226,9 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
                 }
             case .headersTooLarge(let streamID):
                 fail(streamID, .protocolError("response header block too large"))
-            case .outboundDrained, .pingAcknowledged:
+            case .pingAcknowledged:
+                unansweredPings = 0
+            case .outboundDrained:
                 break
             }
         }
