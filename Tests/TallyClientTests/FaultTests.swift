@@ -265,6 +265,9 @@ struct FaultTests {
         request.figures = [figure("before-stop")]
         _ = try await publisher.publish(request, token: "watch-token")
         try await waitUntil { seen.ids.withLock { $0.count } == 1 }
+        // A quiet but healthy connection answers the PINGs: no interruption over many intervals.
+        try await Task.sleep(for: .seconds(1))
+        #expect(seen.interruptions.withLock { $0 }.isEmpty, "a healthy watch was interrupted")
 
         kill(server.process.processIdentifier, SIGSTOP)
         try await waitUntil { !seen.interruptions.withLock { $0.isEmpty } }
