@@ -61,3 +61,12 @@ extension RepositoryPaths {
 
     public static var seedsAvailable: Bool { FileManager.default.fileExists(atPath: seeds.path) }
 }
+
+/// Runs blocking work (a peer process, a synchronous call) on a thread of its own, not on Swift's
+/// cooperative pool: that pool has one thread per core (two here), and peers blocking it starve
+/// every other task of the test run, the test's own included.
+public func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
