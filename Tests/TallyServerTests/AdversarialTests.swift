@@ -150,9 +150,11 @@ final class AdversarialTests {
                                       headers: Self.proto + [("authorization", "Bearer \(Self.token)")])
         #expect(published.callStatus == .ok)
         let port = server.port
-        let slow = Task.detached { () throws -> (status: Int?, received: Int?, open: Bool?) in
-            let out = try H2Peer(port: port).scenario("slow-reader", ["seconds": "2", "hold": "2"])
-            return (out["status"] as? Int, out["bytes_received"] as? Int, out["still_open"] as? Bool)
+        let slow = Task { () throws -> (status: Int?, received: Int?, open: Bool?) in
+            try await onOwnThread { () throws -> (status: Int?, received: Int?, open: Bool?) in
+                let out = try H2Peer(port: port).scenario("slow-reader", ["seconds": "2", "hold": "2"])
+                return (out["status"] as? Int, out["bytes_received"] as? Int, out["still_open"] as? Bool)
+            }
         }
         try await Task.sleep(for: .milliseconds(300))
         for _ in 0..<3 { try stillServing() }
