@@ -75,17 +75,15 @@ openssl rand -hex 32 | tr -d '\n' >Deploy/secrets/publish_token
 chmod 644 Deploy/secrets/publish_token
 swift build --product tally >/dev/null
 tally="$(swift build --show-bin-path)/tally"
-started=$(date +%s)
-started_ns=$(date +%s%N)
+started=$(date +%s%N)
 (cd Deploy && podman-compose -p "$PROJECT" up -d >"$work/up.log" 2>&1) || { tail -40 "$work/up.log"; exit 1; }
 # From the host, as a user would: the published port on loopback, TLS verified with the local CA.
 export TALLY_SERVER="https://localhost:8443" TALLY_DATA_DIR="$work/data"
 tally() { "$tally" "$@" --cacert Deploy/certs/ca.pem; }
 # podman 4.3 schedules no health checks and ignores `condition: service_healthy`: poll readiness.
 wait_ready() {
-    local since=$1
     until tally health >"$work/health.log" 2>&1; do
-        if [ $(( $(date +%s) - since )) -ge 120 ]; then
+        if [ $(( ($(date +%s%N) - started) / 1000000000 )) -ge 120 ]; then
             echo "the stack did not become ready in 120 s:"; cat "$work/health.log"
             podman logs --tail 20 "${PROJECT}_proxy_1"; podman logs --tail 20 "${PROJECT}_tallyd_1"
             exit 1
@@ -93,8 +91,8 @@ wait_ready() {
         sleep 0.2
     done
 }
-wait_ready "$started"
-echo "ready through the proxy $(( ($(date +%s%N) - started_ns) / 1000000 )) ms after 'up' was started"
+wait_ready
+echo "ready through the proxy $(( ($(date +%s%N) - started) / 1000000 )) ms after 'up' was started"
 
 # The image's HEALTHCHECK, run once by hand: podman schedules none without systemd.
 podman healthcheck run "${PROJECT}_tallyd_1" 2>"$work/podman.log" || { echo "the image's HEALTHCHECK failed"; cat "$work/podman.log"; exit 1; }

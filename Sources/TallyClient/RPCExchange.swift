@@ -26,11 +26,10 @@ struct RPCExchange {
             HTTP2HeaderField("tally-accept-encoding", Self.acceptEncoding),
         ]
         if let timeout {
-            let milliseconds = timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            headers.append(HTTP2HeaderField("tally-timeout-ms", String(max(1, milliseconds))))
+            headers.append(HTTP2HeaderField("tally-timeout-ms", String(max(1, TimeAmount(timeout).nanoseconds / 1_000_000))))
         }
         headers += extraHeaders
-        let deadline = timeout.map { NIODeadline.now() + .nanoseconds($0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+        let deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
         let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline)
         guard response.headers["content-type"]?.hasPrefix("application/tally+proto") == true else {
             // Not Tally speaking: a proxy's error page (502 while tallyd restarts, 503 with no backend).

@@ -81,10 +81,7 @@ extension TallyClient {
 extension TallyClientError {
     /// A watch interrupted this way may be started again: the server went away or asked for it.
     var interruptsWatch: Bool {
-        switch self {
-        case .unreachable, .connectionLost, .timedOut: true
-        case .status(let status): status.code.isRetryable
-        default: false
-        }
+        if case .timedOut = self { return true }
+        return isRetryable
     }
 }

@@ -39,12 +39,9 @@ public final class TallyClient: Sendable {
     public init(configuration: Configuration) throws(TallyClientError) {
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        func amount(_ duration: Duration) -> TimeAmount {
-            .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        }
         manager = try ConnectionManager(address: configuration.server, group: group, caCertificatePath: configuration.caCertificatePath,
-                                        connectTimeout: amount(configuration.connectTimeout),
-                                        keepaliveInterval: configuration.keepaliveInterval.map(amount))
+                                        connectTimeout: TimeAmount(configuration.connectTimeout),
+                                        keepaliveInterval: configuration.keepaliveInterval.map(TimeAmount.init))
     }
 
     /// Closes the connection and stops the client's thread.

@@ -1,4 +1,5 @@
 public import TallyCodec
+import NIOCore
 
 /// What went wrong with a client operation, in the categories a user (and a script, through the
 /// CLI's exit code) needs to tell apart.
@@ -54,7 +55,7 @@ public enum TallyClientError: Error, Sendable, CustomStringConvertible {
 
     /// "5", "0.25": a duration as a user wrote it with --timeout.
     public static func seconds(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = TimeAmount(duration).nanoseconds / 1_000_000
         return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)" : "\(Double(milliseconds) / 1_000)"
     }
 }

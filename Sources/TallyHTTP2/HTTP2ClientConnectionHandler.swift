@@ -64,7 +64,7 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
 
     private let keepaliveInterval: TimeAmount?
     private var keepaliveTask: RepeatedTask?
-    private var unansweredPings = 0
+    private var keepaliveState = Keepalive()
 
     init(settings: HTTP2Settings, keepaliveInterval: TimeAmount?) throws {
         session = try NGHTTP2Session(role: .client, settings: settings)
@@ -97,18 +97,15 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private func keepalive() {
-        guard !streams.isEmpty else {
-            unansweredPings = 0
-            return
-        }
-        if unansweredPings >= 2 {
-            if failure == nil { failure = "no answer to two keepalive PINGs" }
+        switch keepaliveState.tick(streamsOpen: !streams.isEmpty) {
+        case .nothing: break
+        case .giveUp:
+            if failure == nil { failure = "no answer to \(Keepalive.unansweredLimit) keepalive PINGs" }
             context?.close(promise: nil)
-            return
+        case .ping:
+            session.submitPing()
+            flush()
         }
-        unansweredPings += 1
-        session.submitPing()
-        flush()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -227,7 +224,7 @@ final class HTTP2ClientConnectionHandler: ChannelInboundHandler {
             case .headersTooLarge(let streamID):
                 fail(streamID, .protocolError("response header block too large"))
             case .pingAcknowledged:
-                unansweredPings = 0
+                keepaliveState.acknowledged()
             case .outboundDrained:
                 break
             }

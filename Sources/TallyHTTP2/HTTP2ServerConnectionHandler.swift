@@ -43,7 +43,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     private var context: ChannelHandlerContext?
     private var idleTask: Scheduled<Void>?
     private var keepaliveTask: RepeatedTask?
-    private var unansweredPings = 0
+    private var keepaliveState = Keepalive()
     private var draining = false
     /// Closing: writes complete, then output shut, input read and dropped until the peer closes.
     private var lingering = false
@@ -176,7 +176,7 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
             case .outboundDrained(let streamID):
                 resumeWriters(streamID)
             case .pingAcknowledged:
-                unansweredPings = 0
+                keepaliveState.acknowledged()
             case .goaway:
                 break
             }
@@ -377,17 +377,13 @@ public final class HTTP2ServerConnectionHandler: ChannelInboundHandler, Removabl
     }
 
     private func keepalive() {
-        guard !streams.isEmpty else {
-            unansweredPings = 0
-            return
+        switch keepaliveState.tick(streamsOpen: !streams.isEmpty) {
+        case .nothing: break
+        case .giveUp: context?.close(promise: nil)
+        case .ping:
+            session.submitPing()
+            flush()
         }
-        if unansweredPings >= 2 {
-            context?.close(promise: nil)
-            return
-        }
-        unansweredPings += 1
-        session.submitPing()
-        flush()
     }
 
     /// Graceful shutdown: announce it (GOAWAY with the maximum stream id, so requests already in

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 import Synchronization
 
 /// A request as the application sees it: the header block, and the body still arriving.

@@ -27,7 +27,7 @@ struct Router: HTTP2Responder {
         metrics.record(route: route, code: code, duration: elapsed)
         logger.info("request", metadata: [
             "method": "\(request.method)", "path": "\(request.path)", "route": "\(route)", "code": "\(code)",
-            "ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) / 1000)",
+            "ms": "\(Double(TimeAmount(elapsed).nanoseconds / 1_000) / 1_000)",
             "peer": "\(request.remoteAddress)",
             "client": "\(configuration.trustedProxies.clientAddress(peer: request.remoteIP, forwardedFor: Self.forwardedFor(request.headers)) ?? "unknown")",
         ])
@@ -192,10 +192,6 @@ struct Router: HTTP2Responder {
     private func drain(_ body: HTTP2InboundBody) async {
         do { for try await _ in body {} } catch {}
     }
-}
-
-extension TimeAmount {
-    var duration: Duration { .nanoseconds(nanoseconds) }
 }
 
 /// Whether the server is accepting calls or draining; shared by the router and the server.

@@ -2,6 +2,7 @@ import CoreMetrics
 import Metrics
 import Prometheus
 import Synchronization
+import NIOCore
 
 /// The server's metrics, created against its own Prometheus registry (no global bootstrap, so
 /// servers in tests each have theirs), exposed as text on `/metrics`.
@@ -42,7 +43,7 @@ final class ServerMetrics: Sendable {
             return (counter, timer)
         }
         counter.increment()
-        timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        timer.recordNanoseconds(TimeAmount(duration).nanoseconds)
     }
 
     func text() -> String { registry.emitToString() }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import NIOCore
 import Foundation
 import Logging
 import TallyCodec
@@ -206,7 +207,7 @@ struct TallyRPC: Sendable {
         }
         try await stream.send(WatchEvent(.heartbeat(Heartbeat(datasetVersion: cache.value.state.version))))
         try await stream.flush()
-        let heartbeat = configuration.watchHeartbeat.duration
+        let heartbeat = Duration(configuration.watchHeartbeat)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await batch in live {

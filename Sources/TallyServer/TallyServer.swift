@@ -114,7 +114,7 @@ public final class TallyServer: Service, Sendable {
         for (loop, handler) in connections.withLock({ Array($0.values) }) {
             loop.execute { handler.value.drain(deadline: self.configuration.gracePeriod) }
         }
-        let deadline = ContinuousClock.now + configuration.gracePeriod.duration + .seconds(1)
+        let deadline = ContinuousClock.now + Duration(configuration.gracePeriod) + .seconds(1)
         while !connections.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }

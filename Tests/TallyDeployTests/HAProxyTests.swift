@@ -41,7 +41,7 @@ final class HAProxyTests {
             "TALLY_BACKEND": "127.0.0.1:\(backendPort)",
         ]
         let log = directory.appendingPathComponent("haproxy.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         proxy.standardOutput = try FileHandle(forWritingTo: log)
         proxy.standardError = try FileHandle(forWritingTo: log)
         try proxy.run()
