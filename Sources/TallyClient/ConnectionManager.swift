@@ -1,97 +1,88 @@
-import Foundation
 import NIOCore
-import NIOPosix
-import NIOSSL
 import TallyHTTP2
 
-/// Keeps one HTTP/2 connection to the server and makes a new one when it is gone or the server
-/// sent GOAWAY: many calls share a connection, and a restarted server is reconnected to.
-actor ConnectionManager {
-    let address: ServerAddress
-    private let group: any EventLoopGroup
-    private let tls: NIOSSLContext?
-    private let connectTimeout: TimeAmount
-    private let keepaliveInterval: TimeAmount?
-    private var current: HTTP2ClientConnection?
+/// What `ConnectionManager` needs of a connection.
+protocol ManagedConnection: AnyObject, Sendable {
+    /// Open, and no GOAWAY received; answered without waiting.
+    var isUsable: Bool { get }
+    /// Closes after what is queued has been sent, without waiting for it.
+    func closeSoon()
+}
 
-    init(address: ServerAddress, group: any EventLoopGroup, caCertificatePath: String?, connectTimeout: TimeAmount,
-         keepaliveInterval: TimeAmount?) throws(TallyClientError) {
+extension HTTP2ClientConnection: ManagedConnection {}
+
+/// Keeps one connection to the server and makes a new one when it is gone or the server sent
+/// GOAWAY: many calls share a connection, and a restarted server is reconnected to.
+///
+/// The state is explicit and changes only between awaits, so concurrent callers share one
+/// connection attempt: the first caller moves the manager to `connecting` before it waits, and
+/// the others wait on the same attempt instead of starting their own (two racing connects would
+/// each overwrite the other, and one connection would be left open and unused).
+actor ConnectionManager<Connection: ManagedConnection> {
+    enum State {
+        case idle
+        case connecting(EventLoopFuture<Connection>)
+        case ready(Connection)
+        case closed
+    }
+
+    private(set) var state = State.idle
+    let address: ServerAddress
+    /// Makes a connection; fails with a `TallyClientError`.
+    private let connect: @Sendable () -> EventLoopFuture<Connection>
+
+    init(address: ServerAddress, connect: @escaping @Sendable () -> EventLoopFuture<Connection>) {
         self.address = address
-        self.group = group
-        self.connectTimeout = connectTimeout
-        self.keepaliveInterval = keepaliveInterval
-        guard address.secure else {
-            tls = nil
-            return
-        }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.applicationProtocols = ["h2"]
-        if let caCertificatePath {
-            do {
-                configuration.trustRoots = .file(caCertificatePath)
-                _ = try NIOSSLCertificate.fromPEMFile(caCertificatePath)
-            } catch {
-                throw .badArguments("cannot read CA certificate \(caCertificatePath): \(error)")
-            }
+        self.connect = connect
+    }
+
+    /// A usable connection: the current one, the one being made, or a new one.
+    func connection() async throws(TallyClientError) -> Connection {
+        let attempt: EventLoopFuture<Connection>
+        switch state {
+        case .ready(let connection) where connection.isUsable:
+            return connection
+        case .ready(let connection):
+            connection.closeSoon()
+            attempt = start()
+        case .connecting(let pending):
+            attempt = pending
+        case .idle:
+            attempt = start()
+        case .closed:
+            throw .connectionLost(address, "the client was shut down")
         }
         do {
-            tls = try NIOSSLContext(configuration: configuration)
+            let connection = try await attempt.get()
+            if case .connecting(let pending) = state, pending === attempt { state = .ready(connection) }
+            return connection
         } catch {
-            throw .tls(address, "\(error)")
+            if case .connecting(let pending) = state, pending === attempt { state = .idle }
+            throw error as? TallyClientError ?? .unreachable(address, "\(error)")
         }
     }
 
-    /// A usable connection: the current one, or a new one.
-    func connection() async throws(TallyClientError) -> HTTP2ClientConnection {
-        if let current, await current.isUsable() { return current }
-        if let current { await current.close() }
-        current = nil
-        let made = try await connect()
-        current = made
-        return made
+    private func start() -> EventLoopFuture<Connection> {
+        let attempt = connect()
+        state = .connecting(attempt)
+        return attempt
     }
 
     /// Forgets the current connection (after it failed a call).
-    func discard(_ connection: HTTP2ClientConnection) async {
-        if current === connection {
-            current = nil
-            await connection.close()
-        }
+    func discard(_ connection: Connection) {
+        guard case .ready(let current) = state, current === connection else { return }
+        state = .idle
+        connection.closeSoon()
     }
 
+    /// Closes the connection; later calls fail.
     func close() async {
-        if let current { await current.close() }
-        current = nil
-    }
-
-    /// Connects, with TLS and HTTP/2 installed by the channel initializer, i.e. before the first
-    /// byte is read: the server's SETTINGS may arrive at once, and a handler added after the
-    /// connect would miss them (nghttp2 then rejects the connection as a protocol error).
-    private func connect() async throws(TallyClientError) -> HTTP2ClientConnection {
-        let (tls, address, keepaliveInterval) = (tls, address, keepaliveInterval)
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-        do {
-            return try await bootstrap.connect(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        let hostname = address.host.first?.isNumber == true || address.host.contains(":") ? nil : address.host
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname))
-                    }
-                    return try HTTP2ClientConnection.configure(channel, keepaliveInterval: keepaliveInterval)
-                }
-            }
-        } catch let error as NIOSSLError {
-            throw .tls(address, "\(error)")
-        } catch {
-            throw .unreachable(address, Self.reason(error))
+        let previous = state
+        state = .closed
+        switch previous {
+        case .ready(let connection): connection.closeSoon()
+        case .connecting(let attempt): (try? await attempt.get())?.closeSoon()
+        case .idle, .closed: break
         }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        if let io = error as? IOError { return io.description }
-        if case ChannelError.connectTimeout = error { return "connection timed out" }
-        return "\(error)"
     }
 }

@@ -30,7 +30,14 @@ struct RPCExchange {
         }
         headers += extraHeaders
         let deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
-        let response = try await connection.request(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline)
+        // The call is a scope: however it is left (an answer, a throw from `onMessage`, the task
+        // cancelled), the stream is reset if still open and its unread bytes given back.
+        try await connection.withRequest(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline) { response in
+            try await read(response, onMessage: onMessage)
+        }
+    }
+
+    private func read(_ response: HTTP2ClientResponse, onMessage: (Envelope) async throws -> Void) async throws {
         guard response.headers["content-type"]?.hasPrefix("application/tally+proto") == true else {
             // Not Tally speaking: a proxy's error page (502 while tallyd restarts, 503 with no backend).
             throw TallyClientError.status(Status(code: Self.code(forHTTPStatus: response.status),

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 public import TallyCodec
-import TallyHTTP2
+public import TallyHTTP2
 
 /// The typed async client: one method per call of `Proto/PROTOCOL.md`, over one reused HTTP/2
 /// connection (h2c for `http://`, TLS with ALPN h2 for `https://`).
@@ -26,6 +26,8 @@ public final class TallyClient: Sendable {
         /// Attempts after the first, for calls that may be retried.
         public var retries = 3
         public var maxMessageSize = 4 << 20
+        /// The connection's HTTP/2 settings (the receive window of each call, among others).
+        public var http2 = HTTP2Settings()
 
         public init(server: ServerAddress) {
             self.server = server
@@ -34,14 +36,15 @@ public final class TallyClient: Sendable {
 
     public let configuration: Configuration
     private let group: MultiThreadedEventLoopGroup
-    private let manager: ConnectionManager
+    private let manager: ConnectionManager<HTTP2ClientConnection>
 
     public init(configuration: Configuration) throws(TallyClientError) {
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        manager = try ConnectionManager(address: configuration.server, group: group, caCertificatePath: configuration.caCertificatePath,
-                                        connectTimeout: TimeAmount(configuration.connectTimeout),
-                                        keepaliveInterval: configuration.keepaliveInterval.map(TimeAmount.init))
+        let connector = try ServerConnector(address: configuration.server, group: group, caCertificatePath: configuration.caCertificatePath,
+                                            connectTimeout: TimeAmount(configuration.connectTimeout),
+                                            keepaliveInterval: configuration.keepaliveInterval.map(TimeAmount.init), settings: configuration.http2)
+        manager = ConnectionManager(address: configuration.server, connect: connector.connect)
     }
 
     /// Closes the connection and stops the client's thread.

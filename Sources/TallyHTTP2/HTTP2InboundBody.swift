@@ -11,6 +11,9 @@ public final class HTTP2InboundBody: AsyncSequence, Sendable {
         var finished = false
         var failure: HTTP2StreamError?
         var waiter: CheckedContinuation<[UInt8]?, any Error>?
+        /// A reader waiting for a chunk was cancelled: its wait (and any later one) ends with
+        /// `CancellationError`, and the caller's scope resets the stream.
+        var cancelled = false
     }
 
     private let state = Mutex(State())
@@ -71,6 +74,7 @@ public final class HTTP2InboundBody: AsyncSequence, Sendable {
         case chunk([UInt8])
         case end
         case failure(HTTP2StreamError)
+        case cancelled
         case wait
     }
 
@@ -78,28 +82,42 @@ public final class HTTP2InboundBody: AsyncSequence, Sendable {
         let immediate = state.withLock { state -> Immediate in
             if !state.chunks.isEmpty { return .chunk(state.chunks.removeFirst()) }
             if let failure = state.failure { return .failure(failure) }
-            return state.finished ? .end : .wait
+            if state.finished { return .end }
+            return state.cancelled ? .cancelled : .wait
         }
         switch immediate {
         case .chunk(let chunk): return chunk
         case .end: return nil
         case .failure(let error): throw error
         case .wait:
-            return try await withCheckedThrowingContinuation { continuation in
-                let resolved = state.withLock { state -> Immediate in
-                    if !state.chunks.isEmpty { return .chunk(state.chunks.removeFirst()) }
-                    if let failure = state.failure { return .failure(failure) }
-                    if state.finished { return .end }
-                    state.waiter = continuation
-                    return .wait
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let resolved = state.withLock { state -> Immediate in
+                        if !state.chunks.isEmpty { return .chunk(state.chunks.removeFirst()) }
+                        if let failure = state.failure { return .failure(failure) }
+                        if state.finished { return .end }
+                        if state.cancelled { return .cancelled }
+                        state.waiter = continuation
+                        return .wait
+                    }
+                    switch resolved {
+                    case .chunk(let chunk): continuation.resume(returning: chunk)
+                    case .end: continuation.resume(returning: nil)
+                    case .failure(let error): continuation.resume(throwing: error)
+                    case .cancelled: continuation.resume(throwing: CancellationError())
+                    case .wait: break
+                    }
                 }
-                switch resolved {
-                case .chunk(let chunk): continuation.resume(returning: chunk)
-                case .end: continuation.resume(returning: nil)
-                case .failure(let error): continuation.resume(throwing: error)
-                case .wait: break
+            } onCancel: {
+                let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
+                    state.cancelled = true
+                    defer { state.waiter = nil }
+                    return state.waiter
                 }
+                waiter?.resume(throwing: CancellationError())
             }
+        case .cancelled:
+            throw CancellationError()
         }
     }
 

@@ -19,7 +19,7 @@ extension Array where Element == HTTP2HeaderField {
 /// What an nghttp2 session reports to its owner, in the order it happened.
 public enum HTTP2Event: Sendable, Equatable {
     /// A complete header block: request or response headers, or trailers.
-    case headers(streamID: Int32, fields: [HTTP2HeaderField], endStream: Bool)
+    case headers(streamID: Int32, fields: HTTP2Fields, endStream: Bool)
     /// A header block over `HTTP2Settings.maxHeaderListSize`; its fields were dropped.
     case headersTooLarge(streamID: Int32)
     case data(streamID: Int32, bytes: [UInt8])
@@ -28,7 +28,8 @@ public enum HTTP2Event: Sendable, Equatable {
     /// The stream is closed; `errorCode` 0 is a normal close, otherwise the RST_STREAM code.
     case streamClosed(streamID: Int32, errorCode: UInt32)
     case goaway(lastStreamID: Int32, errorCode: UInt32)
-    case pingAcknowledged
+    /// The peer acknowledged one of our PINGs, identified by its 8 bytes of data.
+    case pingAcknowledged(UInt64)
     /// Buffered response or request body of a stream fell below the low-water mark: writers may resume.
     case outboundDrained(streamID: Int32)
 }

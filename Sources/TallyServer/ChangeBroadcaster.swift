@@ -1,29 +1,71 @@
-import Foundation
 import Synchronization
 import TallyCodec
 
-/// Fans published changes out to every open Watch stream.
+/// Fans published changes out to every open Watch stream, one batch per published version, in
+/// version order.
+///
+/// Each watcher has a bounded queue. A watcher that falls further behind than that (a slow reader
+/// while publishes keep coming) is not silently skipped forward: its subscription ends, marked
+/// as having fallen behind, after the batches it already has; its call then ends with a
+/// retryable status, and the client resumes after the last change it received, from the change
+/// log. Memory stays bounded and no change is lost.
 final class ChangeBroadcaster: Sendable {
-    private let subscribers = Mutex<[UUID: AsyncStream<[Change]>.Continuation]>([:])
-
-    /// A stream of change batches, one per publish, until `finishAll` or the subscriber stops.
-    func subscribe() -> AsyncStream<[Change]> {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<[Change]>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
-        }
-        subscribers.withLock { $0[id] = continuation }
-        return stream
+    struct Batch: Sendable {
+        let version: UInt64
+        let changes: [Change]
     }
 
-    func publish(_ changes: [Change]) {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(changes) }
+    final class Subscription: Sendable {
+        let batches: AsyncStream<Batch>
+        private let behind = Atomic(false)
+
+        /// The queue overflowed: batches after those in `batches` were not queued.
+        var fellBehind: Bool { behind.load(ordering: .acquiring) }
+
+        fileprivate init(batches: AsyncStream<Batch>) { self.batches = batches }
+        fileprivate func markBehind() { behind.store(true, ordering: .releasing) }
+    }
+
+    private struct Subscriber {
+        let continuation: AsyncStream<Batch>.Continuation
+        let subscription: Subscription
+    }
+
+    /// Batches a watcher may have queued before it counts as fallen behind.
+    let queueLimit: Int
+    private let subscribers = Mutex<(next: Int, all: [Int: Subscriber])>((0, [:]))
+
+    init(queueLimit: Int) {
+        self.queueLimit = max(1, queueLimit)
+    }
+
+    /// A stream of batches, one per publish, until `finishAll`, overflow, or the subscriber stops.
+    func subscribe() -> Subscription {
+        let (stream, continuation) = AsyncStream<Batch>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
+        let subscription = Subscription(batches: stream)
+        let id = subscribers.withLock { state -> Int in
+            state.next += 1
+            state.all[state.next] = Subscriber(continuation: continuation, subscription: subscription)
+            return state.next
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.all.removeValue(forKey: id) }
+        }
+        return subscription
+    }
+
+    /// Queues the batch for every watcher; a watcher whose queue is full is ended as fallen behind.
+    func publish(_ batch: Batch) {
+        for subscriber in subscribers.withLock({ Array($0.all.values) }) {
+            if case .dropped = subscriber.continuation.yield(batch) {
+                subscriber.subscription.markBehind()
+                subscriber.continuation.finish()
+            }
+        }
     }
 
     /// Ends every subscription (server draining).
     func finishAll() {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.finish() }
+        for subscriber in subscribers.withLock({ Array($0.all.values) }) { subscriber.continuation.finish() }
     }
-
 }

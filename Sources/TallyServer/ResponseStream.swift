@@ -1,3 +1,4 @@
+import NIOCore
 import TallyCodec
 import TallyHTTP2
 
@@ -9,7 +10,8 @@ import TallyHTTP2
 actor ResponseStream {
     private let writer: HTTP2ResponseWriter
     private let framer: EnvelopeFramer
-    private let encoding: MessageEncoding
+    let encoding: MessageEncoding
+    let compressionThreshold: Int
     private var headersSent = false
     private var finished = false
     private var pending: [UInt8] = []
@@ -22,7 +24,13 @@ actor ResponseStream {
     init(writer: HTTP2ResponseWriter, encoding: MessageEncoding, compressionThreshold: Int) {
         self.writer = writer
         self.encoding = encoding
+        self.compressionThreshold = compressionThreshold
         self.framer = EnvelopeFramer(deflater: encoding == .deflate ? Deflater() : nil, compressionThreshold: compressionThreshold)
+    }
+
+    /// Returns when the client has reset the stream or gone away (or the call's task is cancelled).
+    nonisolated func writerClosed() async {
+        await writer.closed()
     }
 
     func addHeader(_ name: String, _ value: String) {
@@ -63,30 +71,52 @@ actor ResponseStream {
         guard !finished else { return }
         finished = true
         code = status.code
-        let trailers = [
-            HTTP2HeaderField("tally-status", String(status.code.wireValue)),
-            HTTP2HeaderField("tally-message", PercentEncoding.encode(status.message)),
-        ]
         pending += framer.frame(status, endOfStream: true)
         do {
             if !headersSent {
                 headersSent = true
                 let http = messagesSent > 0 ? 200 : (httpStatus ?? status.code.httpStatus)
-                try await writer.respond(status: http, headers: responseHeaders, body: pending, trailers: trailers)
+                try await writer.respond(status: http, headers: responseHeaders, body: pending, trailers: Self.trailers(status))
             } else {
                 try await flush()
-                try await writer.finish(trailers: trailers)
+                try await writer.finish(trailers: Self.trailers(status))
             }
         } catch {
             // The peer is gone; there is no one left to tell.
         }
     }
 
-    private var responseHeaders: [HTTP2HeaderField] {
+    /// A whole OK answer prepared before (and perhaps cached): sent as it is, and the call ends.
+    func send(prepared response: HTTP2PreparedResponse) async {
+        guard !finished, !headersSent else { return }
+        finished = true
+        headersSent = true
+        code = .ok
+        try? await writer.respond(response)
+    }
+
+    /// The complete response of a unary call that succeeds with `payload`, exactly as `send` and
+    /// `finish(.ok)` would write it, made once so the event loop can send it again and again.
+    static func prepared(payload: [UInt8], encoding: MessageEncoding, compressionThreshold: Int,
+                         extraHeaders: [HTTP2HeaderField]) -> HTTP2PreparedResponse {
+        let framer = EnvelopeFramer(deflater: encoding == .deflate ? Deflater() : nil, compressionThreshold: compressionThreshold)
+        let body = framer.frame(payload) + framer.frame(Status.ok, endOfStream: true)
+        return HTTP2PreparedResponse(status: 200, headers: headers(encoding, extra: extraHeaders), body: ByteBuffer(bytes: body),
+                                     trailers: trailers(.ok))
+    }
+
+    private static func trailers(_ status: Status) -> [HTTP2HeaderField] {
+        [HTTP2HeaderField("tally-status", String(status.code.wireValue)),
+         HTTP2HeaderField("tally-message", PercentEncoding.encode(status.message))]
+    }
+
+    private var responseHeaders: [HTTP2HeaderField] { Self.headers(encoding, extra: extraHeaders) }
+
+    private static func headers(_ encoding: MessageEncoding, extra: [HTTP2HeaderField]) -> [HTTP2HeaderField] {
         var headers = [HTTP2HeaderField("content-type", Router.contentType)]
         if encoding != .identity { headers.append(HTTP2HeaderField("tally-encoding", encoding.rawValue)) }
         headers.append(HTTP2HeaderField("tally-accept-encoding", MessageEncoding.acceptHeaderValue))
-        return headers + extraHeaders
+        return headers + extra
     }
 
     /// A conditional GET that matched: 304, no body, no status envelope.

@@ -35,8 +35,8 @@ struct Router: HTTP2Responder {
 
     /// Every X-Forwarded-For field, in order, as one list: a proxy may add its own field after the
     /// client's rather than extend it (HAProxy does), and the last entry is the one that counts.
-    static func forwardedFor(_ headers: [HTTP2HeaderField]) -> String? {
-        let values = headers.filter { $0.name == "x-forwarded-for" }.map(\.value)
+    static func forwardedFor(_ headers: HTTP2Fields) -> String? {
+        let values = headers.values(named: "x-forwarded-for")
         return values.isEmpty ? nil : values.joined(separator: ",")
     }
 
@@ -88,7 +88,7 @@ struct Router: HTTP2Responder {
             }
             let deadline = try deadline(for: method, request.headers["tally-timeout-ms"])
             if method.mayRunLong {
-                try await withDeadline(deadline, stream) {
+                try await withDeadline(deadline, stream, closed: { await stream.writerClosed() }) {
                     try await rpc.handle(method, message: message, request: request, stream: stream)
                 }
             } else {
@@ -162,22 +162,32 @@ struct Router: HTTP2Responder {
     }
 
     /// Runs the call; if the deadline passes first, the call is cancelled and ends with
-    /// `deadline_exceeded` (or whatever it had already ended with).
-    private func withDeadline(_ deadline: Duration?, _ stream: ResponseStream, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        guard let deadline else { return try await body() }
-        try await withThrowingTaskGroup(of: Bool.self) { group in
+    /// `deadline_exceeded` (or whatever it had already ended with); if the client resets the stream
+    /// or goes away first, the call is cancelled (nobody would read the rest).
+    private func withDeadline(_ deadline: Duration?, _ stream: ResponseStream, closed: @escaping @Sendable () async -> Void,
+                              _ body: @escaping @Sendable () async throws -> Void) async throws {
+        enum Outcome { case completed, expired, abandoned }
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 try await body()
-                return true
+                return .completed
+            }
+            if let deadline {
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return .expired
+                }
             }
             group.addTask {
-                try await Task.sleep(for: deadline)
-                return false
+                await closed()
+                return .abandoned
             }
-            let completed = try await group.next()!
+            let outcome = try await group.next()!
             group.cancelAll()
-            if !completed {
-                await stream.finish(Status(code: .deadlineExceeded, message: "deadline of \(deadline) exceeded"))
+            switch outcome {
+            case .completed: break
+            case .expired: await stream.finish(Status(code: .deadlineExceeded, message: "deadline of \(deadline!) exceeded"))
+            case .abandoned: throw CancellationError()
             }
         }
     }

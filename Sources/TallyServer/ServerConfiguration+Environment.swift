@@ -15,6 +15,8 @@ extension ServerConfiguration {
         ("TALLY_IDLE_TIMEOUT_SECONDS", "close connections idle this long (default 300)"),
         ("TALLY_GRACE_PERIOD_SECONDS", "time in-flight calls get after SIGTERM (default 20)"),
         ("TALLY_WATCH_HEARTBEAT_SECONDS", "heartbeat interval on watch streams (default 15)"),
+        ("TALLY_WATCH_QUEUE_LIMIT", "publishes a watcher may lag before its watch ends with unavailable and resumes (default 256)"),
+        ("TALLY_EVENT_LOOP_THREADS", "event-loop threads (default: one per core)"),
         ("TALLY_TRUSTED_PROXIES", "comma-separated addresses or ranges (10.0.0.0/8) whose X-Forwarded-For is believed (default none)"),
         ("TALLY_LOG_LEVEL", "trace, debug, info, notice, warning, error (default info)"),
     ]
@@ -36,6 +38,8 @@ extension ServerConfiguration {
         if let seconds = try integer("TALLY_IDLE_TIMEOUT_SECONDS") { http2.idleTimeout = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_GRACE_PERIOD_SECONDS") { gracePeriod = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_WATCH_HEARTBEAT_SECONDS") { watchHeartbeat = .seconds(Int64(seconds)) }
+        if let limit = try integer("TALLY_WATCH_QUEUE_LIMIT") { watchQueueLimit = max(1, limit) }
+        if let threads = try integer("TALLY_EVENT_LOOP_THREADS") { eventLoopThreads = max(1, threads) }
         if let list = environment["TALLY_TRUSTED_PROXIES"] {
             do {
                 trustedProxies = try TrustedProxies(parsing: list)

@@ -25,6 +25,12 @@ public struct ServerConfiguration: Sendable {
     public var gracePeriod: TimeAmount = .seconds(20)
     /// Heartbeats on an idle Watch stream, so proxies and clients can tell quiet from dead.
     public var watchHeartbeat: TimeAmount = .seconds(15)
+    /// Publishes a watcher may have waiting before it counts as fallen behind: its watch then ends
+    /// with `unavailable` and the client resumes from the change log (nothing is skipped).
+    public var watchQueueLimit = 256
+    /// Event-loop threads (one per core by default); calls that are not answered from memory run
+    /// on Swift's cooperative pool and the store's own threads, never on these.
+    public var eventLoopThreads = System.coreCount
     /// Responses smaller than this are not compressed.
     public var compressionThreshold = 1024
     /// Change log kept for delta syncs, in versions; older clients fetch the snapshot.

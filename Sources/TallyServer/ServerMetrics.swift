@@ -21,6 +21,17 @@ final class ServerMetrics: Sendable {
         openConnections = Meter(label: "tally_open_connections", factory: factory)
         openStreams = Meter(label: "tally_open_streams", factory: factory)
         datasetVersion = CoreMetrics.Gauge(label: "tally_dataset_version", factory: factory)
+        var immediate: [String: (CoreMetrics.Counter, Metrics.Timer)] = [:]
+        var handles = Handles()
+        for route in ["Totals", "Figures", "Sources", "Consistency"] {
+            let counter = CoreMetrics.Counter(label: "tally_requests_total", dimensions: [("route", route), ("code", "ok")], factory: factory)
+            let timer = Metrics.Timer(label: "tally_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            immediate[route] = (counter, timer)
+            handles.counters[route + "\u{0}ok"] = counter
+            handles.timers[route] = timer
+        }
+        self.immediate = immediate
+        self.handles = Mutex(handles)
     }
 
     private struct Handles: @unchecked Sendable {
@@ -29,7 +40,7 @@ final class ServerMetrics: Sendable {
         var timers: [String: Metrics.Timer] = [:]
     }
 
-    private let handles = Mutex(Handles())
+    private let handles: Mutex<Handles>
 
     /// One finished request: counted by route and status code, timed by route. Handles are made once
     /// per label set: creating them means a registry lookup under a lock.
@@ -42,6 +53,17 @@ final class ServerMetrics: Sendable {
             handles.timers[route] = timer
             return (counter, timer)
         }
+        counter.increment()
+        timer.recordNanoseconds(TimeAmount(duration).nanoseconds)
+    }
+
+    /// Handles of the calls the event loop answers by itself, made once: that path takes no lock
+    /// and builds no label.
+    private let immediate: [String: (CoreMetrics.Counter, Metrics.Timer)]
+
+    /// A call answered from a prepared response on the event loop.
+    func recordImmediate(route: String, duration: Duration) {
+        guard let (counter, timer) = immediate[route] else { return }
         counter.increment()
         timer.recordNanoseconds(TimeAmount(duration).nanoseconds)
     }

@@ -45,6 +45,7 @@ struct TallyRPC: Sendable {
     let started = ContinuousClock.now
     let lifecycle: ServerLifecycleState
     let logger: Logger
+    let publishLock = AsyncLock()
 
     static let schemaVersion: UInt32 = 1
     static let serverVersion = "tallyd 0.1.0"
@@ -69,25 +70,27 @@ struct TallyRPC: Sendable {
             } catch let invalid as InvalidRequest {
                 throw CallError(.invalidArgument, "totals request rejected", violations: invalid.violations)
             }
-            try await stream.send(payload: current.answers.payload(.totals(query)) {
+            await answer(method, message, current, stream) {
                 WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
-            })
+            }
         case .figures:
+            let page: FiguresResponse
             do {
-                try await stream.send(try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures, version: current.state.version))
+                page = try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures, version: current.state.version)
             } catch let invalid as InvalidRequest {
                 throw CallError(.invalidArgument, "figures request rejected", violations: invalid.violations)
             }
+            await answer(method, message, current, stream) { page.wireBytes() }
         case .sources:
             _ = try decode(SourcesRequest.self, message)
-            try await stream.send(payload: current.answers.payload(.sources) {
+            await answer(method, message, current, stream) {
                 WireConversions.sources(current.figures, version: current.state.version).wireBytes()
-            })
+            }
         case .consistency:
             _ = try decode(ConsistencyRequest.self, message)
-            try await stream.send(payload: current.answers.payload(.consistency) {
+            await answer(method, message, current, stream) {
                 WireConversions.report(current.findings, version: current.state.version).wireBytes()
-            })
+            }
         case .health:
             _ = try decode(HealthRequest.self, message)
             var health = HealthResponse()
@@ -109,6 +112,17 @@ struct TallyRPC: Sendable {
         case .watch:
             try await watch(try decode(WatchRequest.self, message), stream: stream)
         }
+    }
+
+    /// A successful answer of a cacheable method: prepared once (the very bytes `ResponseStream`
+    /// would write), kept with the dataset version under the request's bytes, and sent. The same
+    /// question next time is answered on the event loop (`Router.immediateResponse`).
+    private func answer(_ method: Method, _ message: [UInt8], _ current: DatasetCache.Current, _ stream: ResponseStream,
+                        payload: () -> [UInt8]) async {
+        let prepared = ResponseStream.prepared(payload: payload(), encoding: stream.encoding, compressionThreshold: stream.compressionThreshold,
+                                               extraHeaders: [HTTP2HeaderField("tally-dataset-version", String(current.state.version))])
+        current.answers.insert(method, stream.encoding, request: message, response: prepared)
+        await stream.send(prepared: prepared)
     }
 
     // MARK: - Snapshot and changes
@@ -133,7 +147,7 @@ struct TallyRPC: Sendable {
     }
 
     private func changes(_ request: ChangesRequest, request http: HTTP2Request, stream: ResponseStream) async throws {
-        let feed = try store.changes(since: request.sinceVersion)
+        let feed = try await store.changes(since: request.sinceVersion)
         var header = ChangesHeader()
         header.fromVersion = request.sinceVersion
         switch feed {
@@ -168,19 +182,22 @@ struct TallyRPC: Sendable {
     private func publish(_ request: PublishRequest, stream: ResponseStream) async throws {
         let batch = PublishBatch(figures: request.figures, retractIDs: request.retractIDs,
                                  expectedVersion: request.expectedVersion == 0 ? nil : request.expectedVersion, comment: request.comment)
-        let result: PublishResult
-        do {
-            result = try store.publish(batch)
-        } catch let error as PublishError {
-            throw CallError(publish: error)
+        // One publish at a time from commit to broadcast: versions reach the cache and the
+        // watchers in order, each exactly once.
+        let result = try await publishLock.withLock { () async throws -> PublishResult in
+            let result: PublishResult
+            do {
+                result = try await store.publish(batch)
+            } catch let error as PublishError {
+                throw CallError(publish: error)
+            }
+            try await cache.refresh()
+            metrics.datasetVersion.record(Double(result.state.version))
+            broadcaster.publish(ChangeBroadcaster.Batch(version: result.state.version, changes: result.changes.map(Self.wire)))
+            try? await store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)
+            return result
         }
-        try cache.refresh()
-        metrics.datasetVersion.record(Double(result.state.version))
-        try? store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)
         logger.notice("published", metadata: ["version": "\(result.state.version)", "upserted": "\(result.upserted)", "retracted": "\(result.retracted)"])
-        if case .changes(_, _, let changes) = try store.changes(since: result.state.version - 1) {
-            broadcaster.publish(changes.map(Self.wire))
-        }
         var response = PublishResponse()
         response.datasetVersion = result.state.version
         response.digest = result.state.digest
@@ -190,14 +207,17 @@ struct TallyRPC: Sendable {
     }
 
     /// Changes since the client's version, then each publish as it happens, with heartbeats in
-    /// between; ends when the client goes away or the server drains (then `unavailable`, so the
-    /// client reconnects elsewhere).
+    /// between; ends when the client goes away, the server drains, or the client falls too far
+    /// behind (both `unavailable`: the client resumes after the last change it received).
     private func watch(_ request: WatchRequest, stream: ResponseStream) async throws {
-        let live = broadcaster.subscribe()
+        let subscription = broadcaster.subscribe()
+        // Versions up to this one were replayed from the change log; the live feed may repeat them.
+        var replayed: UInt64 = 0
         if request.sinceVersion > 0 {
-            switch try store.changes(since: request.sinceVersion) {
-            case .changes(_, _, let missed):
+            switch try await store.changes(since: request.sinceVersion) {
+            case .changes(_, let state, let missed):
                 for change in missed { try await stream.send(WatchEvent(.change(Self.wire(change)))) }
+                replayed = state.version
             case .snapshotRequired(let state):
                 // Watching on without the missed changes would be silent data loss for the client.
                 throw CallError(.outOfRange, request.sinceVersion > state.version
@@ -208,10 +228,11 @@ struct TallyRPC: Sendable {
         try await stream.send(WatchEvent(.heartbeat(Heartbeat(datasetVersion: cache.value.state.version))))
         try await stream.flush()
         let heartbeat = Duration(configuration.watchHeartbeat)
+        let alreadySent = replayed
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await batch in live {
-                    for change in batch { try await stream.send(WatchEvent(.change(change))) }
+                for await batch in subscription.batches where batch.version > alreadySent {
+                    for change in batch.changes { try await stream.send(WatchEvent(.change(change))) }
                     try await stream.flush()
                 }
             }
@@ -222,9 +243,13 @@ struct TallyRPC: Sendable {
                     try await stream.flush()
                 }
             }
-            // Whichever ends first (the live feed finishing on drain) ends the call.
+            // Whichever ends first (the live feed finishing on drain or overflow) ends the call.
             try await group.next()
             group.cancelAll()
+        }
+        if subscription.fellBehind {
+            throw CallError(.unavailable, "this watch fell more than \(broadcaster.queueLimit) publishes behind; resume after the last change received",
+                            retryAfterMilliseconds: 0)
         }
         if !lifecycle.isReady {
             throw CallError(.unavailable, "server is shutting down; reconnect to continue watching", retryAfterMilliseconds: 1_000)

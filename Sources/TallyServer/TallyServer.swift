@@ -10,26 +10,27 @@ public import TallyStore
 
 /// `tallyd` as a service: listens, serves HTTP/2 through nghttp2 on every connection, and on
 /// graceful shutdown (SIGTERM, SIGINT) stops accepting, tells clients with GOAWAY, lets in-flight
-/// calls finish within the grace period, then exits.
+/// calls finish within the grace period, then returns.
+///
+/// Structured all the way down: connections are child tasks of one discarding task group, each
+/// connection's calls are child tasks of its own, and `run` returns only when every one of them
+/// has ended; the drain is an action on each connection plus that wait, with no polling.
 public final class TallyServer: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let router: Router
     private let lifecycle = ServerLifecycleState()
-    private let broadcaster = ChangeBroadcaster()
+    private let broadcaster: ChangeBroadcaster
     private let metrics = ServerMetrics()
-    private let connections = Mutex<[ObjectIdentifier: (any EventLoop, NIOLoopBound<HTTP2ServerConnectionHandler>)]>([:])
-    private let listener = Mutex<(any Channel)?>(nil)
+    private let listener = Mutex<NIOAsyncChannel<HTTP2ServerConnection, Never>?>(nil)
     private let boundAddress = Mutex<SocketAddress?>(nil)
-    /// Finished when draining is over; `run` returns then.
-    private let stopped = AsyncStream<Void>.makeStream()
     private let tls: NIOSSLContext?
 
-    public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) throws {
+    public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
         self.configuration = configuration
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
             var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
@@ -39,7 +40,8 @@ public final class TallyServer: Service, Sendable {
         } else {
             tls = nil
         }
-        let cache = try DatasetCache(store: store)
+        broadcaster = ChangeBroadcaster(queueLimit: configuration.watchQueueLimit)
+        let cache = try await DatasetCache(store: store)
         metrics.datasetVersion.record(Double(cache.value.state.version))
         let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
                            authorizer: PublishAuthorizer(token: configuration.publishToken), metrics: metrics,
@@ -56,69 +58,71 @@ public final class TallyServer: Service, Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
-            .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
-            }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port) { [self] channel in
+            channel.eventLoop.makeCompletedFuture { try self.setUp(channel) }
+        }
         listener.withLock { $0 = channel }
-        boundAddress.withLock { $0 = channel.localAddress }
-        logger.notice("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
-        return channel.localAddress!
+        let address = channel.channel.localAddress!
+        boundAddress.withLock { $0 = address }
+        logger.notice("listening", metadata: ["address": "\(address)"])
+        return address
     }
 
     public var port: Int? { boundAddress.withLock { $0?.port } }
 
-    private func setUp(_ channel: any Channel) throws {
+    private func setUp(_ channel: any Channel) throws -> HTTP2ServerConnection {
+        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         let meter = metrics.openStreams
-        let handler = try HTTP2ServerConnectionHandler(configuration: configuration.http2, responder: router) { change in
+        let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: router) { change in
             if change > 0 { meter.increment() } else { meter.decrement() }
         }
-        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-        try channel.pipeline.syncOperations.addHandler(handler)
-        let key = ObjectIdentifier(channel)
-        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-        connections.withLock { $0[key] = (channel.eventLoop, bound) }
         metrics.openConnections.increment()
-        channel.closeFuture.whenComplete { [self] _ in
-            connections.withLock { _ = $0.removeValue(forKey: key) }
-            metrics.openConnections.decrement()
-        }
-        // A new connection while draining is told at once.
-        if !lifecycle.isReady { handler.drain(deadline: configuration.gracePeriod) }
+        channel.closeFuture.whenComplete { [metrics] _ in metrics.openConnections.decrement() }
+        return connection
     }
 
-    /// Runs until graceful shutdown is requested (or the task is cancelled), then drains.
+    /// Serves until graceful shutdown is requested (or the task is cancelled), then drains and
+    /// returns once every connection has closed and every call has ended.
     public func run() async throws {
         if listener.withLock({ $0 }) == nil { try await start() }
+        guard let listener = listener.withLock({ $0 }) else { return }
+        let grace = configuration.gracePeriod
         await withGracefulShutdownHandler {
-            await withTaskCancellationHandler {
-                for await _ in stopped.stream {}
-            } onCancel: {
-                Task { await self.shutdown() }
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await listener.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await Self.serve(connection, grace: grace) }
+                        }
+                    }
+                } catch {
+                    logger.error("accepting connections failed", metadata: ["error": "\(error)"])
+                }
             }
         } onGracefulShutdown: {
-            Task { await self.shutdown() }
+            self.beginDraining(listener)
         }
+        logger.notice("stopped")
         try await group.shutdownGracefully()
     }
 
-    /// Graceful shutdown: readiness goes false and the listener closes (new connections are refused
-    /// at once, which any client may retry elsewhere); every connection gets GOAWAY and its open
-    /// calls run on; this returns when the last connection has closed or the grace period is over.
-    public func shutdown() async {
+    /// One connection: its calls served in a task group of their own; told to drain when the
+    /// service is (at once, if it already is).
+    private static func serve(_ connection: HTTP2ServerConnection, grace: TimeAmount) async {
+        await withGracefulShutdownHandler {
+            await connection.serve()
+        } onGracefulShutdown: {
+            connection.drain(grace: grace)
+        }
+    }
+
+    /// Readiness goes false and the listener closes (new connections are refused at once, which
+    /// any client may retry elsewhere); watches end with `unavailable`; each connection drains.
+    private func beginDraining(_ listener: NIOAsyncChannel<HTTP2ServerConnection, Never>) {
         guard lifecycle.isReady else { return }
         lifecycle.beginDraining()
         logger.notice("draining", metadata: ["grace": "\(configuration.gracePeriod)"])
-        try? await listener.withLock { $0 }?.close()
+        listener.channel.close(promise: nil)
         broadcaster.finishAll()
-        for (loop, handler) in connections.withLock({ Array($0.values) }) {
-            loop.execute { handler.value.drain(deadline: self.configuration.gracePeriod) }
-        }
-        let deadline = ContinuousClock.now + Duration(configuration.gracePeriod) + .seconds(1)
-        while !connections.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        logger.notice("stopped", metadata: ["connections_left": "\(connections.withLock { $0.count })"])
-        stopped.continuation.finish()
     }
 }

@@ -28,8 +28,8 @@ public struct StoredChange: Sendable, Equatable {
 extension FigureStore {
     /// Changes since `version`, collapsed to the latest per figure: a figure changed three times is
     /// sent once, as it is now.
-    public func changes(since version: UInt64) throws -> ChangeFeed {
-        try writer.read { db in
+    public func changes(since version: UInt64) async throws -> ChangeFeed {
+        try await writer.read { db in
             let state = try Self.state(db)
             let logStart = UInt64(try Int64.fetchOne(db, sql: "SELECT log_start FROM dataset WHERE id = 1")!)
             guard version >= logStart, version <= state.version else { return .snapshotRequired(state) }
@@ -52,8 +52,8 @@ extension FigureStore {
 
     /// Forgets changes older than the last `versions` versions; clients further behind are told to
     /// fetch the snapshot.
-    public func pruneChangeLog(keepingVersions versions: UInt64) throws {
-        try writer.write { db in
+    public func pruneChangeLog(keepingVersions versions: UInt64) async throws {
+        try await writer.write { db in
             let current = try Self.state(db).version
             guard current > versions else { return }
             let cutoff = current - versions

@@ -22,6 +22,8 @@ public struct PublishResult: Sendable, Equatable {
     public var state: DatasetState
     public var upserted: Int
     public var retracted: Int
+    /// What the publish changed, as the change log holds it (for watchers).
+    public var changes: [StoredChange]
 }
 
 public enum PublishError: Error, Sendable, Equatable {
@@ -35,7 +37,7 @@ public enum PublishError: Error, Sendable, Equatable {
 
 extension FigureStore {
     /// Validates the whole batch, then writes it in one transaction as the next version.
-    public func publish(_ batch: PublishBatch) throws -> PublishResult {
+    public func publish(_ batch: PublishBatch) async throws -> PublishResult {
         guard !batch.figures.isEmpty || !batch.retractIDs.isEmpty else { throw PublishError.empty }
         var violations = batch.figures.violations()
         let upserted = Set(batch.figures.map(\.id))
@@ -44,7 +46,7 @@ extension FigureStore {
         }
         guard violations.isEmpty else { throw PublishError.invalid(violations) }
 
-        return try writer.write { db in
+        return try await writer.write { db in
             let current = try Self.state(db)
             if let expected = batch.expectedVersion, expected != current.version {
                 throw PublishError.versionMismatch(expected: expected, current: current.version)
@@ -56,12 +58,16 @@ extension FigureStore {
                 throw PublishError.invalid(missing.map { FigureViolation(figureID: $1, field: "retract_ids[\($0)]", problem: "no figure with this id") })
             }
             let version = current.version + 1
+            var changes: [StoredChange] = []
+            changes.reserveCapacity(batch.figures.count + batch.retractIDs.count)
             for var figure in batch.figures {
                 figure.revision = version
+                changes.append(StoredChange(version: version, kind: .upsert(figure)))
                 try insert(figure, version: version, db)
                 try db.execute(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 0)", arguments: [Int64(version), figure.id])
             }
             for id in batch.retractIDs {
+                changes.append(StoredChange(version: version, kind: .retracted(id: id)))
                 try db.execute(sql: "DELETE FROM figure WHERE id = ?", arguments: [id])
                 try db.execute(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 1)", arguments: [Int64(version), id])
             }
@@ -69,7 +75,8 @@ extension FigureStore {
             try db.execute(sql: "UPDATE dataset SET version = ?, digest = ? WHERE id = 1", arguments: [Int64(version), Data(digest)])
             try db.execute(sql: "INSERT INTO publish (version, comment, upserted, retracted) VALUES (?, ?, ?, ?)",
                            arguments: [Int64(version), batch.comment, batch.figures.count, batch.retractIDs.count])
-            return PublishResult(state: DatasetState(version: version, digest: digest), upserted: batch.figures.count, retracted: batch.retractIDs.count)
+            return PublishResult(state: DatasetState(version: version, digest: digest), upserted: batch.figures.count,
+                                 retracted: batch.retractIDs.count, changes: changes)
         }
     }
 }

@@ -6,6 +6,9 @@ public import TallyModel
 /// The durable dataset: figures, the dataset version and digest, and the change log, in SQLite
 /// (WAL) through GRDB. The only module that touches SQLite.
 ///
+/// Every read and write is `async` and runs on GRDB's own threads: no caller's thread (an event
+/// loop least of all) ever waits on SQLite, a disk or a lock.
+///
 /// Every write is one transaction: a publish is in the store whole or not at all, even if the
 /// process is killed in the middle of it, and the stored digest always matches the stored figures.
 /// Figures are kept as their canonical wire encoding, the bytes the digest is computed over and the
@@ -57,8 +60,8 @@ public final class FigureStore: Sendable {
     // MARK: - Reading
 
     /// The dataset's version and digest.
-    public func state() throws -> DatasetState {
-        try writer.read { db in try Self.state(db) }
+    public func state() async throws -> DatasetState {
+        try await writer.read { db in try Self.state(db) }
     }
 
     static func state(_ db: Database) throws -> DatasetState {
@@ -70,8 +73,8 @@ public final class FigureStore: Sendable {
     }
 
     /// Every figure, in digest order (by id), with the state they belong to.
-    public func snapshot() throws -> (state: DatasetState, figures: [Figure]) {
-        try writer.read { db in
+    public func snapshot() async throws -> (state: DatasetState, figures: [Figure]) {
+        try await writer.read { db in
             let state = try Self.state(db)
             var figures: [Figure] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM figure ORDER BY id")
@@ -82,8 +85,8 @@ public final class FigureStore: Sendable {
         }
     }
 
-    public func figure(id: String) throws -> Figure? {
-        try writer.read { db in
+    public func figure(id: String) async throws -> Figure? {
+        try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT id, body FROM figure WHERE id = ?", arguments: [id]).map(Self.decode)
         }
     }
@@ -98,8 +101,8 @@ public final class FigureStore: Sendable {
     }
 
     /// Recomputes the digest from the stored figures and compares it with the stored one.
-    public func verify() throws {
-        try writer.read { db in
+    public func verify() async throws {
+        try await writer.read { db in
             let stored = try Self.state(db)
             let actual = try DatasetDigest.compute(db)
             guard actual == stored.digest else { throw StoreError.digestMismatch(version: stored.version) }

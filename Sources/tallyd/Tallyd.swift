@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Option(help: "PEM certificate chain: terminate TLS (ALPN h2) in tallyd instead of a proxy. Needs --tls-key.") var tlsCertificate: String?
     @Option(help: "PEM private key for --tls-certificate.") var tlsKey: String?
+    @Option(help: "Publishes a watcher may lag before its watch ends with unavailable and resumes.") var watchQueueLimit: Int?
+    @Option(help: "Event-loop threads (default: one per core).") var eventLoopThreads: Int?
     @Option(help: "Comma-separated addresses or ranges (10.0.0.0/8) of proxies whose X-Forwarded-For names the client in logs.") var trustedProxies: String?
 
     func validate() throws {
@@ -64,6 +66,8 @@ struct Serve: AsyncParsableCommand {
         if let idleTimeoutSeconds { configuration.http2.idleTimeout = .seconds(idleTimeoutSeconds) }
         if let gracePeriodSeconds { configuration.gracePeriod = .seconds(gracePeriodSeconds) }
         if let watchHeartbeatSeconds { configuration.watchHeartbeat = .seconds(watchHeartbeatSeconds) }
+        if let watchQueueLimit { configuration.watchQueueLimit = max(1, watchQueueLimit) }
+        if let eventLoopThreads { configuration.eventLoopThreads = max(1, eventLoopThreads) }
         if let trustedProxies {
             do {
                 configuration.trustedProxies = try TrustedProxies(parsing: trustedProxies)
@@ -85,9 +89,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "tallyd")
 
         let store = try FigureStore.openSeeded(path: configuration.databasePath)
-        let server = try TallyServer(configuration: configuration, store: store, logger: logger)
+        let server = try await TallyServer(configuration: configuration, store: store, logger: logger)
         let address = try await server.start()
-        let state = try store.state()
+        let state = try await store.state()
         // One line on stdout, flushed, that scripts and tests wait for.
         FileHandle.standardOutput.write(Data("listening on \(configuration.host):\(address.port ?? 0) dataset version \(state.version)\n".utf8))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

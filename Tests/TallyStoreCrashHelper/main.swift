@@ -15,7 +15,7 @@ do {
     let store = try FigureStore.openSeeded(path: arguments[1])
     let figures = SyntheticFigures.make(count: count)
     FileHandle.standardOutput.write(Data("publishing\n".utf8))
-    let result = try store.publish(PublishBatch(figures: figures, comment: "crash test"))
+    let result = try await store.publish(PublishBatch(figures: figures, comment: "crash test"))
     FileHandle.standardOutput.write(Data("published \(result.state.version)\n".utf8))
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))

@@ -17,12 +17,12 @@ import TallyTestSupport
     }
 
     @Test(arguments: [1 << 20, 16 << 20])
-    func killedMidPublishLeavesAllOrNothing(walBytesBeforeKill: Int) throws {
+    func killedMidPublishLeavesAllOrNothing(walBytesBeforeKill: Int) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tally-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("store.sqlite").path
-        let before = try FigureStore.openSeeded(path: path).state()
+        let before = try await FigureStore.openSeeded(path: path).state()
 
         let process = Process()
         process.executableURL = helper
@@ -46,8 +46,8 @@ import TallyTestSupport
         #expect(walSizeAtKill >= walBytesBeforeKill)
 
         let reopened = try FigureStore.openSeeded(path: path)
-        try reopened.verify()
-        let (state, figures) = try reopened.snapshot()
+        try await reopened.verify()
+        let (state, figures) = try await reopened.snapshot()
         let generated = figures.filter { $0.id.hasPrefix("gen-") }.count
         if state.version == before.version {
             #expect(state == before)

@@ -1,10 +1,9 @@
 internal import CNghttp2
 
-/// Facts about the nghttp2 library this process is linked against.
-///
-/// The server and client sessions (nghttp2 driven from SwiftNIO) live in this module; they arrive
-/// with the server issue. Debian's 1.52 carries backported flood limits although its version string
-/// says 1.52.0, so features are probed by symbol, not by version.
+/// Facts about the nghttp2 library this process is linked against. Debian's 1.52 carries
+/// backported flood limits (`nghttp2_option_set_stream_reset_rate_limit`,
+/// `nghttp2_option_set_max_continuations`) although its version string says 1.52.0; the build
+/// links against those symbols, so a library without them fails at build time, not at run time.
 public enum NGHTTP2Library {
     /// The runtime library's version string, e.g. `1.52.0`.
     public static var version: String {

@@ -9,9 +9,14 @@ enum NGHTTP2Callbacks {
     }
 
     static func install(in callbacks: OpaquePointer?) {
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks) { session, header, userData in
+            guard let header, UInt32(header.pointee.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+            return NGHTTP2Callbacks.session(userData).checkStreamID(of: header.pointee, session)
+        }
+
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
             guard let frame else { return 0 }
-            NGHTTP2Callbacks.session(userData).incomingHeaders[frame.pointee.hd.stream_id] = ([], 0)
+            NGHTTP2Callbacks.session(userData).incomingHeaders[frame.pointee.hd.stream_id] = HTTP2Fields()
             return 0
         }
 
@@ -19,17 +24,16 @@ enum NGHTTP2Callbacks {
             guard let frame, let name, let value else { return 0 }
             let owner = NGHTTP2Callbacks.session(userData)
             let streamID = frame.pointee.hd.stream_id
-            guard var block = owner.incomingHeaders[streamID] else { return 0 }
-            // RFC 9113 6.5.2: a field costs its name, its value and 32 bytes.
-            block.size += nameLength + valueLength + 32
-            if block.size <= Int(owner.settings.maxHeaderListSize) {
-                block.fields.append(HTTP2HeaderField(
-                    String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-                    String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)))
+            guard owner.incomingHeaders[streamID] != nil else { return 0 }
+            // Appended in place (no copy of the block per field); past the limit the fields are
+            // dropped but still counted, and the block is refused when it ends.
+            let limit = Int(owner.settings.maxHeaderListSize)
+            if owner.incomingHeaders[streamID]!.listSize + nameLength + valueLength + 32 <= limit {
+                owner.incomingHeaders[streamID]!.append(name: UnsafeBufferPointer(start: name, count: nameLength),
+                                                        value: UnsafeBufferPointer(start: value, count: valueLength))
             } else {
-                block.fields.removeAll()
+                owner.incomingHeaders[streamID]!.dropFields(counting: nameLength + valueLength + 32)
             }
-            owner.incomingHeaders[streamID] = block
             return 0
         }
 
@@ -40,21 +44,30 @@ enum NGHTTP2Callbacks {
             let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
             switch UInt32(header.type) {
             case NGHTTP2_HEADERS.rawValue:
-                let block = owner.incomingHeaders.removeValue(forKey: header.stream_id) ?? ([], 0)
-                if block.size > Int(owner.settings.maxHeaderListSize) {
+                guard let block = owner.incomingHeaders.removeValue(forKey: header.stream_id) else { break }
+                if block.listSize > Int(owner.settings.maxHeaderListSize) {
                     owner.events.append(.headersTooLarge(streamID: header.stream_id))
                 } else {
-                    owner.events.append(.headers(streamID: header.stream_id, fields: block.fields, endStream: endStream))
+                    owner.events.append(.headers(streamID: header.stream_id, fields: block, endStream: endStream))
                 }
             case NGHTTP2_DATA.rawValue:
                 if endStream { owner.events.append(.endStream(streamID: header.stream_id)) }
             case NGHTTP2_GOAWAY.rawValue:
                 owner.events.append(.goaway(lastStreamID: frame.pointee.goaway.last_stream_id, errorCode: frame.pointee.goaway.error_code))
             case NGHTTP2_PING.rawValue:
-                if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { owner.events.append(.pingAcknowledged) }
+                if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 {
+                    let data = withUnsafeBytes(of: frame.pointee.ping.opaque_data) { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+                    owner.events.append(.pingAcknowledged(data))
+                }
             default:
                 break
             }
+            return 0
+        }
+
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, userData in
+            guard let frame, UInt32(frame.pointee.hd.type) == NGHTTP2_RST_STREAM.rawValue else { return 0 }
+            NGHTTP2Callbacks.session(userData).recentlyReset.insert(frame.pointee.hd.stream_id)
             return 0
         }
 
@@ -76,7 +89,7 @@ enum NGHTTP2Callbacks {
     /// Hands nghttp2 the next piece of a stream's body, or defers until there is one. At the end,
     /// trailers (if any) are submitted from here, which nghttp2 allows, with NO_END_STREAM so the
     /// trailers' HEADERS frame carries END_STREAM instead.
-    static let readBody: nghttp2_data_source_read_callback = { session, streamID, buffer, length, dataFlags, _, userData in
+    static let readBody: nghttp2_data_source_read_callback = { _, streamID, buffer, length, dataFlags, _, userData in
         let owner = NGHTTP2Callbacks.session(userData)
         guard var body = owner.outbound[streamID], let buffer, let dataFlags else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
@@ -106,21 +119,20 @@ enum NGHTTP2Callbacks {
 }
 
 extension NGHTTP2Session {
-    func submitTrailers(streamID: Int32, _ trailers: [HTTP2HeaderField]) {
-        var storage = trailers.flatMap { [Array($0.name.utf8), Array($0.value.utf8)] }
-        storage.withUnsafeMutableBufferPointer { buffers in
-            var nameValues: [nghttp2_nv] = []
-            for i in stride(from: 0, to: buffers.count, by: 2) {
-                nameValues.append(buffers[i].withUnsafeMutableBufferPointer { name in
-                    buffers[i + 1].withUnsafeMutableBufferPointer { value in
-                        nghttp2_nv(name: name.baseAddress, value: value.baseAddress, namelen: name.count, valuelen: value.count,
-                                   flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
-                    }
-                })
-            }
-            // The pointers above escape their closures but the arrays live (unmoved) in `storage`
-            // for the whole call; nghttp2 copies the fields before returning.
-            nghttp2_submit_trailer(session, streamID, nameValues, nameValues.count)
-        }
+    /// RFC 9113 §5.1.1: a new stream's id must be higher than every id the peer used before; a
+    /// HEADERS that opens a stream below that is a connection error of type PROTOCOL_ERROR. nghttp2
+    /// 1.52 ignores such a frame, so it is caught here, where the frame header is seen first.
+    ///
+    /// Streams up to the last one nghttp2 processed were all opened; one that is not open now has
+    /// closed, and a HEADERS on it is a violation, except on a stream this side reset (the peer may
+    /// have sent its trailers before it saw the reset). Streams above it that are not open were
+    /// ignored after our GOAWAY, and their trailers may still come: not checked.
+    fileprivate func checkStreamID(of header: nghttp2_frame_hd, _ session: OpaquePointer?) -> Int32 {
+        let id = header.stream_id
+        guard role == .server, id > 0, id % 2 == 1, id <= nghttp2_session_get_last_proc_stream_id(session) else { return 0 }
+        let isOpen = nghttp2_session_get_stream_remote_close(session, id) >= 0
+        if isOpen || recentlyReset.contains(id) { return 0 }
+        nghttp2_session_terminate_session(session, HTTP2ErrorCode.protocolError)
+        return Int32(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
     }
 }

@@ -1,0 +1,328 @@
+import NIOCore
+
+/// What a role (server or client) does with its streams; the core handles the connection.
+protocol HTTP2StreamRole: AnyObject {
+    /// A session event about streams (headers, data, ends, closes, drained output, GOAWAY).
+    func handle(_ event: HTTP2Event)
+    /// The grace period is over: reset every stream still open.
+    func resetOpenStreams(errorCode: UInt32)
+    /// The channel closed: fail whatever still waits, with `reason` if the core knows one.
+    func connectionClosed(reason: String?)
+}
+
+/// The part of an HTTP/2 connection both roles share, between NIO and nghttp2: bytes in and out,
+/// the connection state machine's decisions carried out (frames, timers, the lingering close),
+/// output coalesced per read and per event-loop turn. The channel handlers only forward NIO's
+/// events here and keep their role's streams.
+///
+/// Everything runs on the channel's event loop.
+final class HTTP2ConnectionCore {
+    let session: NGHTTP2Session
+    private var machine: ConnectionStateMachine
+    unowned(unsafe) var role: (any HTTP2StreamRole)?
+    private(set) var context: ChannelHandlerContext?
+    private var started = false
+    /// Why the connection is going down, for the calls it fails (client role).
+    private(set) var closeReason: String?
+
+    private var timers: [Timer: Scheduled<Void>] = [:]
+    private var keepaliveTask: RepeatedTask?
+    /// Reused between flushes: NIO has released it once the previous write reached the socket.
+    private var outputBuffer: ByteBuffer?
+    private var pumping = false
+    private var pumpAgain = false
+    private var dispatching = false
+    private var dispatchBuffer: [HTTP2Event] = []
+    private var flushScheduled = false
+    /// Between a read and its read-complete: the flush at read-complete will carry what is queued.
+    private var inRead = false
+
+    enum Timer: Hashable { case idle, drainDeadline, linger, closeCap }
+
+    init(role: NGHTTP2Session.Role, settings: HTTP2Settings, connectionWindow: Int32,
+         configuration: ConnectionStateMachine.Configuration) throws(HTTP2Error) {
+        session = try NGHTTP2Session(role: role, settings: settings)
+        session.setLocalConnectionWindow(connectionWindow)
+        machine = ConnectionStateMachine(configuration: configuration)
+    }
+
+    var acceptsNewStreams: Bool { machine.acceptsNewStreams && context != nil }
+    var state: ConnectionStateMachine.State { machine.state }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start() }
+    }
+
+    func channelActive() { start() }
+
+    private func start() {
+        guard !started, let context else { return }
+        started = true
+        if let interval = machine.configuration.keepaliveInterval {
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                bound.value.keepaliveFired()
+            }
+        }
+        if let idle = machine.configuration.idleTimeout { arm(.idle, in: idle) }
+        flush()
+    }
+
+    func channelRead(_ buffer: ByteBuffer) {
+        guard machine.readsInput else { return }  // lingering: read and dropped
+        inRead = true
+        do {
+            try buffer.withUnsafeReadableBytes { try session.receive($0) }
+        } catch {
+            // nghttp2 has queued a GOAWAY for the violation: it goes out, then the connection closes.
+            if closeReason == nil { closeReason = "\(error)" }
+            dispatchEvents()
+            perform(machine.sessionEnded())
+            return
+        }
+        dispatchEvents()
+    }
+
+    func channelReadComplete() {
+        inRead = false
+        flush()
+    }
+
+    func writabilityChanged() {
+        if context?.channel.isWritable == true { flush() }
+    }
+
+    func inputClosed() {
+        switch machine.inputClosed() {
+        case .close: context?.close(promise: nil)
+        case .linger: linger()
+        case .none: break
+        }
+    }
+
+    func channelInactive() {
+        machine.channelClosed()
+        for timer in timers.values { timer.cancel() }
+        timers = [:]
+        keepaliveTask?.cancel()
+        keepaliveTask = nil
+        context = nil
+        role?.connectionClosed(reason: closeReason)
+    }
+
+    func errorCaught(_ error: any Error) {
+        if closeReason == nil { closeReason = "\(error)" }
+        context?.close(promise: nil)
+    }
+
+    // MARK: - From the role
+
+    func streamOpened() {
+        if machine.streamOpened() == .cancelIdleTimer { cancel(.idle) }
+    }
+
+    func streamClosed() {
+        perform(machine.streamClosed())
+    }
+
+    /// Graceful shutdown: GOAWAY announcing it and a PING; the final GOAWAY follows the PING's
+    /// acknowledgement; streams still open at `grace` are reset.
+    func drain(grace: TimeAmount) {
+        guard case .announce(let ping) = machine.drain() else { return }
+        cancel(.idle)
+        session.submitShutdownNotice()
+        session.submitPing(ping)
+        arm(.drainDeadline, in: grace)
+        flush()
+    }
+
+    /// Closes after what is queued has been sent (client shutdown, a role's own decision).
+    func close() {
+        perform(machine.sessionEnded())
+    }
+
+    // MARK: - Session events
+
+    /// Hands the session's events to the role in order. Not reentrant: events that handling one
+    /// causes (a flush that closes a stream) are taken by the loop here, after those before them.
+    func dispatchEvents() {
+        guard !dispatching else { return }
+        dispatching = true
+        defer { dispatching = false }
+        while true {
+            session.swapEvents(with: &dispatchBuffer)
+            if dispatchBuffer.isEmpty { return }
+            var index = 0
+            while index < dispatchBuffer.count {
+                handle(dispatchBuffer[index])
+                index += 1
+            }
+            dispatchBuffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func handle(_ event: HTTP2Event) {
+        switch event {
+        case .pingAcknowledged(let data):
+            if case .sendFinalGoaway(let thenLinger) = machine.pingAcknowledged(data) {
+                session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+                if thenLinger { linger() } else { requestFlush() }
+            }
+        case .goaway:
+            role!.handle(event)
+            perform(machine.peerSentGoaway())
+        default:
+            role!.handle(event)
+        }
+    }
+
+    // MARK: - Output
+
+    /// A flush at the end of this event-loop turn: writes from the application in one turn leave
+    /// in one write.
+    func scheduleFlush() {
+        guard !flushScheduled, let context else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            bound.value.flushScheduled = false
+            bound.value.flush()
+        }
+    }
+
+    /// Output is queued: inside a flush, another round of it; inside a read, nothing (the flush at
+    /// read-complete takes it); otherwise a flush at the end of this turn.
+    func requestFlush() {
+        if pumping {
+            pumpAgain = true
+        } else if !inRead {
+            scheduleFlush()
+        }
+    }
+
+    /// Writes what nghttp2 has to send while the channel accepts it, handing the role the events
+    /// each write causes. Not reentrant: a nested call asks the running one to go round again, so
+    /// chunks never leave out of order.
+    func flush() {
+        guard let context else { return }
+        if pumping {
+            pumpAgain = true
+            return
+        }
+        pumping = true
+        var wrote = false
+        do {
+            repeat {
+                pumpAgain = false
+                while context.channel.isWritable {
+                    var buffer = outputBuffer ?? context.channel.allocator.buffer(capacity: 16 << 10)
+                    outputBuffer = nil
+                    buffer.clear()
+                    guard try session.takeOutput(into: &buffer) else {
+                        outputBuffer = buffer
+                        break
+                    }
+                    context.write(NIOAny(buffer), promise: nil)
+                    outputBuffer = buffer
+                    wrote = true
+                    dispatchEvents()
+                }
+                dispatchEvents()
+            } while pumpAgain && context.channel.isWritable
+        } catch {
+            if closeReason == nil { closeReason = "\(error)" }
+            pumping = false
+            perform(machine.sessionEnded())
+            return
+        }
+        pumping = false
+        if wrote { context.flush() }
+        if !session.isActive { perform(machine.sessionEnded()) }
+    }
+
+    // MARK: - Decisions carried out
+
+    private func perform(_ decision: ConnectionStateMachine.OnStreamClosed) {
+        switch decision {
+        case .armIdleTimer:
+            if let idle = machine.configuration.idleTimeout { arm(.idle, in: idle) }
+        case .linger: linger()
+        case .none: break
+        }
+    }
+
+    /// The end of every close: what is queued is sent, our side of the TCP connection is shut once
+    /// it has reached the socket, input is read and dropped, and the socket closes when the peer
+    /// closes, `lingerTimeout` after our shutdown, or at `closeCap`, whichever comes first. Closing
+    /// a socket with unread input makes the kernel send a TCP RST, and the peer then loses data it
+    /// had not read yet: the end of a response, the GOAWAY.
+    private func linger() {
+        cancel(.idle)
+        cancel(.drainDeadline)
+        keepaliveTask?.cancel()
+        keepaliveTask = nil
+        guard let context else { return }
+        flush()
+        context.flush()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let shut = context.eventLoop.makePromise(of: Void.self)
+        shut.futureResult.whenComplete { result in
+            let core = bound.value
+            guard case .success = result else {
+                core.context?.close(promise: nil)
+                return
+            }
+            if core.machine.outputClosed() == .armLingerTimer { core.arm(.linger, in: core.machine.configuration.lingerTimeout) }
+        }
+        arm(.closeCap, in: machine.configuration.closeCap)
+        context.close(mode: .output, promise: shut)
+    }
+
+    private func arm(_ timer: Timer, in delay: TimeAmount) {
+        guard let context else { return }
+        timers[timer]?.cancel()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timers[timer] = context.eventLoop.scheduleTask(in: delay) { bound.value.fired(timer) }
+    }
+
+    private func cancel(_ timer: Timer) {
+        timers.removeValue(forKey: timer)?.cancel()
+    }
+
+    private func fired(_ timer: Timer) {
+        timers[timer] = nil
+        switch timer {
+        case .idle:
+            if machine.idleTimeoutFired() == .goawayAndLinger {
+                session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
+                linger()
+            }
+        case .drainDeadline:
+            if case .resetStreamsAndLinger(let sendFinalGoaway) = machine.drainDeadlineFired() {
+                role!.resetOpenStreams(errorCode: HTTP2ErrorCode.cancel)
+                if sendFinalGoaway { session.submitGoaway(errorCode: HTTP2ErrorCode.noError) }
+                linger()
+            }
+        case .linger:
+            if machine.lingerTimerFired() == .close { context?.close(promise: nil) }
+        case .closeCap:
+            context?.close(promise: nil)
+        }
+    }
+
+    private func keepaliveFired() {
+        switch machine.keepaliveFired() {
+        case .ping(let data):
+            session.submitPing(data)
+            flush()
+        case .giveUp:
+            if closeReason == nil { closeReason = "no answer to \(Keepalive.unansweredLimit) keepalive PINGs" }
+            context?.close(promise: nil)
+        case .none:
+            break
+        }
+    }
+}
