@@ -5,7 +5,7 @@
 /// Layout: per field, the name's and the value's length (UInt32, native order), then the name and
 /// the value. Lookups are linear: header blocks are a handful of fields.
 public struct HTTP2Fields: Sendable, Equatable, CustomStringConvertible {
-    private var storage: [UInt8] = []
+    @usableFromInline var storage: [UInt8] = []
     public private(set) var count = 0
     /// The block's size as RFC 9113 §6.5.2 counts it (name + value + 32 per field).
     public private(set) var listSize = 0
@@ -42,7 +42,10 @@ public struct HTTP2Fields: Sendable, Equatable, CustomStringConvertible {
         withUnsafeBytes(of: UInt32(truncatingIfNeeded: length)) { storage.append(contentsOf: $0) }
     }
 
-    /// Calls `body` with each field's name and value bytes until it returns false.
+    /// Calls `body` with each field's name and value bytes until it returns false. Inlinable, like
+    /// the lookups below: they run for every request on the event loop, and a generic left
+    /// unspecialised across modules costs a runtime metadata lookup per call.
+    @inlinable
     public func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool) {
         storage.withUnsafeBytes { bytes in
             var offset = 0
@@ -60,6 +63,7 @@ public struct HTTP2Fields: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The first value of the field `name` (lower case, as HTTP/2 sends names) as bytes, or nil.
+    @inlinable
     public func withValue<R>(_ name: StaticString, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
         let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         var result: R?
@@ -72,6 +76,7 @@ public struct HTTP2Fields: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether the field `name` is present with exactly `value`.
+    @inlinable
     public func contains(_ name: StaticString, _ value: StaticString) -> Bool {
         withValue(name) { bytes in
             guard let bytes else { return false }

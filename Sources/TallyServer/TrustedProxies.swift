@@ -74,14 +74,10 @@ public struct TrustedProxies: Sendable, Equatable {
     /// The address in network byte order, 4 or 16 bytes; nil for anything else (names included).
     static func addressBytes(_ text: String) -> [UInt8]? {
         guard text.utf8.count <= 45 else { return nil }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
         return nil
     }
 }

@@ -45,7 +45,7 @@ import hpack
 import hyperframe.exceptions
 from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
-from hyperframe.frame import ContinuationFrame, HeadersFrame
+from hyperframe.frame import ContinuationFrame, DataFrame, HeadersFrame
 
 EXIT_USAGE = 2
 EXIT_DEADLINE = 124
@@ -829,6 +829,40 @@ def scenario_continuation_flood(host, port, params):
     return finish(peer, out)
 
 
+def scenario_reused_stream_id(host, port, params):
+    """A request on stream 5, then a new request on stream 3, an id lower than one already used:
+    RFC 9113 section 5.1.1 makes that a connection error of type PROTOCOL_ERROR."""
+    peer = Peer(host, port)
+    peer.handshake()
+    # Raw from here: h2 will not send a lower stream id, and must not see the server's answers to
+    # streams it does not know.
+    peer.flush()
+    peer.h2_enabled = False
+    body = bytes.fromhex(EMPTY_ENVELOPE_HEX)
+    sent = []
+    for stream_id in (5, 3):
+        block = peer.conn.encoder.encode(request_headers(peer.authority, "POST", HEALTH_PATH))
+        frames = HeadersFrame(stream_id, data=block, flags=["END_HEADERS"]).serialize()
+        frames += DataFrame(stream_id, data=body, flags=["END_STREAM"]).serialize()
+        if peer.send_raw(frames):
+            sent.append(stream_id)
+        # The first stream is answered before the second is opened.
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end and not peer.closed and not peer.goaways:
+            peer.poll(end - time.monotonic())
+    end = time.monotonic() + 3.0
+    while time.monotonic() < end and not peer.closed:
+        peer.poll(end - time.monotonic())
+    out = {
+        "streams_sent": sent,
+        "goaway_code": peer.goaway_code,
+        "goaway_last_stream_id": peer.goaway_last_stream_id,
+        "connection_closed": peer.closed,
+        "goaway_debug": peer.goaway_debug,
+    }
+    return finish(peer, out)
+
+
 def scenario_idle(host, port, params):
     seconds = params.float("seconds", 5.0, minimum=0.0, maximum=3600.0)
     peer = Peer(host, port)
@@ -901,6 +935,7 @@ SCENARIOS = {
     "oversized-headers": (scenario_oversized_headers, {"bytes"}),
     "continuation-flood": (scenario_continuation_flood, {"frames"}),
     "idle": (scenario_idle, {"seconds"}),
+    "reused-stream-id": (scenario_reused_stream_id, set()),
     "many-calls": (scenario_many_calls, {"calls", "path", "body-hex", "timeout"}),
 }
 

@@ -132,6 +132,16 @@ final class AdversarialTests {
         try stillServing()
     }
 
+    /// A HEADERS that opens stream 3 after stream 5 was used: RFC 9113 §5.1.1 wants a connection
+    /// error of type PROTOCOL_ERROR (nghttp2 1.52 alone ignores the frame and says nothing).
+    @Test func reusedLowerStreamID() throws {
+        let out = try peer.scenario("reused-stream-id", [:])
+        #expect(out["streams_sent"] as? [Int] == [5, 3], "\(out)")
+        #expect(out["goaway_code"] as? Int == 1, "\(out)")
+        #expect(out["goaway_last_stream_id"] as? Int == 5, "\(out)")
+        try stillServing()
+    }
+
     /// An idle connection is sent GOAWAY(NO_ERROR) after the idle timeout (2 s here) and closed.
     @Test func idleConnection() throws {
         let out = try peer.scenario("idle", ["seconds": "4"])
