@@ -1,99 +1,53 @@
-/// What in the dataset does not agree with itself: the questions a careful reader would ask before
-/// trusting a number.
-public struct ConsistencyFinding: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
-        /// Per-article figures that do not add up to the figure for all articles of the same period.
-        case partsDoNotAddUp
-        /// Two statements of the same number (same scope, period and kind) that cannot both be true.
-        case conflictingValues
-    }
-
-    public var kind: Kind
-    public var summary: String
-    public var figures: [Figure]
-    /// The gap: whole minus parts, or between the two conflicting values.
-    public var difference: Quantity?
-}
-
+/// What a careful reader would question in the dataset: statements of the same number that
+/// contradict each other, and per-article parts that don't add up to their whole.
+///
+/// Figures are grouped once by hashing (`ConsistencyGroup.groups(of:)`), and each group is checked
+/// on its own in time linear in its size (plus sorting what it reports), so the whole check is
+/// O(n log n) in time and O(n) in memory, and yields at most one finding per group. Callers that
+/// keep a dataset across publishes use `ConsistencyIndex`, which rechecks only the groups a publish
+/// touched; `finding(for:among:)` is the one-group step both use.
 public enum ConsistencyCheck {
     public static func findings(in figures: [Figure]) -> [ConsistencyFinding] {
-        conflicts(in: figures) + partsNotAddingUp(in: figures)
-    }
-
-    private struct StatementKey: Hashable {
-        var jurisdiction: String
-        var measure: String
-        var articles: Set<String>
-        var period: Period
-        var kind: FigureKind
-        var rateUnit: RateUnit
-    }
-
-    private static func conflicts(in figures: [Figure]) -> [ConsistencyFinding] {
-        let groups = Dictionary(grouping: figures) {
-            StatementKey(jurisdiction: $0.jurisdiction, measure: $0.measure, articles: Set($0.articles), period: $0.period, kind: $0.kind, rateUnit: $0.rateUnit)
+        var members: [ConsistencyGroup: [Figure]] = [:]
+        for figure in figures {
+            for group in ConsistencyGroup.groups(of: figure) { members[group, default: []].append(figure) }
         }
-        var found: [ConsistencyFinding] = []
-        for group in groups.values where group.count > 1 {
-            let sorted = group.sorted { $0.id < $1.id }
-            for (i, a) in sorted.enumerated() {
-                for b in sorted[(i + 1)...] where !a.value.isCompatible(with: b.value) {
-                    let gap = Quantity.difference(max(a.value, b.value), minus: min(a.value, b.value))
-                    found.append(ConsistencyFinding(
-                        kind: .conflictingValues,
-                        summary: "\(a.jurisdiction) \(a.measure)\(scopeText(a.articles)) for \(a.period): '\(a.id)' says \(a.value) (\(sourceText(a))), '\(b.id)' says \(b.value) (\(sourceText(b)))",
-                        figures: [a, b], difference: gap))
-                }
-            }
+        return ordered(members.compactMap { group, figures in check(group, figures) })
+    }
+
+    /// The finding of one group, or `nil` when its figures agree. Figures of other groups among
+    /// `figures` are ignored, so a caller may pass a superset.
+    public static func finding(for group: ConsistencyGroup, among figures: [Figure]) -> ConsistencyFinding? {
+        check(group, figures.filter { ConsistencyGroup.groups(of: $0).contains(group) })
+    }
+
+    /// The order of a report: conflicting values first, then parts that don't add up; by summary
+    /// within each, so the same dataset always gives the same report.
+    public static func ordered(_ findings: some Sequence<ConsistencyFinding>) -> [ConsistencyFinding] {
+        findings.sorted { ($0.kind == .conflictingValues ? 0 : 1, $0.summary) < ($1.kind == .conflictingValues ? 0 : 1, $1.summary) }
+    }
+
+    /// `members` are exactly the group's figures.
+    static func check(_ group: ConsistencyGroup, _ members: [Figure]) -> ConsistencyFinding? {
+        switch group {
+        case .statement: ConflictingStatements.finding(group, members)
+        case .breakdown: PartsAndWhole.finding(group, members)
         }
-        return found.sorted { $0.summary < $1.summary }
     }
 
-    private static func partsNotAddingUp(in figures: [Figure]) -> [ConsistencyFinding] {
-        let counts = figures.filter { $0.kind == .count }
-        let wholes = counts.filter { $0.articles.isEmpty && $0.value.isBounded }
-        var found: [ConsistencyFinding] = []
-        for whole in wholes.sorted(by: { $0.id < $1.id }) {
-            let candidates = counts.filter {
-                $0.articles.count == 1 && $0.period == whole.period && $0.jurisdiction == whole.jurisdiction && $0.measure == whole.measure
-            }
-            // One statement per article: the preferred one.
-            var parts: [String: Figure] = [:]
-            for part in candidates where parts[part.articles[0]].map({ FigurePreference.prefers(part, over: $0) }) ?? true {
-                parts[part.articles[0]] = part
-            }
-            guard parts.count >= 2 else { continue }
-            let ordered = parts.values.sorted { TotalsEngine.articleOrder($0.articles[0], $1.articles[0]) }
-            let sum = Quantity.sum(ordered.map(\.value))
-            let listing = ordered.map { "\($0.articles[0]): \($0.value)" }.joined(separator: ", ")
-            if let remainder = Quantity.difference(whole.value, minus: sum) {
-                guard remainder.upperBound != 0 else { continue }
-                found.append(ConsistencyFinding(
-                    kind: .partsDoNotAddUp,
-                    summary: "\(whole.jurisdiction) \(whole.measure) for \(whole.period): articles \(listing) add up to \(sum) of '\(whole.id)' (\(whole.value)); \(remainder) not attributed to these articles",
-                    figures: [whole] + ordered, difference: remainder))
-            } else if !sum.isCompatible(with: whole.value) {
-                found.append(ConsistencyFinding(
-                    kind: .partsDoNotAddUp,
-                    summary: "\(whole.jurisdiction) \(whole.measure) for \(whole.period): articles \(listing) add up to \(sum), more than the whole '\(whole.id)' (\(whole.value))",
-                    figures: [whole] + ordered, difference: Quantity.difference(sum, minus: whole.value)))
-            }
-        }
-        return found
+    /// "RU cases_received_by_courts (art. 337) for 2022-09-01..2025-05-31".
+    static func heading(_ figure: Figure, withArticles: Bool) -> String {
+        let scope = withArticles && !figure.articles.isEmpty ? " (art. \(figure.articles.joined(separator: ", ")))" : ""
+        return "\(figure.jurisdiction) \(figure.measure)\(scope) for \(figure.period)"
     }
 
-    private static func scopeText(_ articles: [String]) -> String {
-        articles.isEmpty ? "" : " (art. \(articles.joined(separator: ", ")))"
+    /// "'mz-2025-06-ru-received-total-ki' (Mediazona via Kyiv Independent)".
+    static func attributed(_ figure: Figure) -> String {
+        "'\(figure.id)' (\(figure.citations.map { "\($0.producer) via \($0.outlet)" }.joined(separator: "; ")))"
     }
 
-    private static func sourceText(_ f: Figure) -> String {
-        f.citations.map { "\($0.producer) via \($0.outlet)" }.joined(separator: "; ")
-    }
-}
-
-extension Quantity: Comparable {
-    /// Orders by lower bound, then upper bound; used to put the smaller of two values first.
-    public static func < (lhs: Quantity, rhs: Quantity) -> Bool {
-        (lhs.lowerBound, lhs.upperBound ?? .max) < (rhs.lowerBound, rhs.upperBound ?? .max)
+    /// "'a'" or "'a', 'b'".
+    static func quotedIDs(_ figures: [Figure]) -> String {
+        figures.map { "'\($0.id)'" }.joined(separator: ", ")
     }
 }
