@@ -40,17 +40,13 @@ public struct DatasetHash: Sendable, Hashable {
     /// state; nothing else is.
     public init(stateBytes bytes: some Collection<UInt8>) throws(StateError) {
         guard bytes.count == Self.stateByteCount else { throw .wrongLength(bytes.count) }
-        var words = Array(repeating: UInt64(0), count: Self.wordCount)
-        var index = bytes.startIndex
-        for k in 0..<Self.wordCount {
-            var word: UInt64 = 0
-            for byte in 0..<8 {
-                word |= UInt64(bytes[index]) << (8 * byte)
-                bytes.formIndex(after: &index)
-            }
-            words[k] = word
-        }
-        self.words = words
+        // Arrays, slices and Data are read in place; anything else is copied once.
+        words = bytes.withContiguousStorageIfAvailable { Self.words(from: UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { Self.words(from: $0) }
+    }
+
+    private static func words(from bytes: UnsafeRawBufferPointer) -> [UInt64] {
+        (0..<wordCount).map { UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
     }
 
     public enum StateError: Error, Equatable, Sendable {
