@@ -7,8 +7,8 @@ import Crypto
 /// expanded into 1,024 pseudo-random lanes (`DatasetHash+Expansion.swift`) that are *added* lane by
 /// lane modulo 2^16 to include it and subtracted to take it out. Addition commutes, so the state
 /// depends only on the multiset of elements, never on their order: adding, replacing or retracting
-/// one figure costs one expansion (65 SHA-256 blocks), however large the dataset, and two states
-/// combine by adding them.
+/// one figure costs one expansion (a SHA-256 pass over its encoding, then 64 one-block SHA-256
+/// hashes), however large the dataset, and two states combine by adding them.
 ///
 /// What users see and compare is the 32-byte `checksum`, SHA-256 over the state; the full state is
 /// what is stored (`stateBytes`), because only the state can be updated further.
