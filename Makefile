@@ -65,9 +65,11 @@ bench: deps venv
 deploy-test: deps
 	Deploy/deploy-test.sh
 
-## vectors: regenerate Proto/vectors/*.bin from their text form with Python's protobuf
+## vectors: regenerate Proto/vectors/*.bin from their text form with Python's protobuf, then the
+## LtHash16 vectors (which hash two of those figures) with the Python reference
 vectors: venv
-	$(PYTHON) Proto/vectors/generate.py
+	$(PYTHON) Tests/Interop/protobuf_peer.py vectors Proto/vectors
+	$(PYTHON) Tests/Interop/lthash_peer.py vectors Proto/vectors/lthash16.json
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

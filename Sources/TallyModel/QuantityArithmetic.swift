@@ -74,7 +74,8 @@ extension Quantity {
         return a.low <= b.high && b.low <= a.high
     }
 
-    private var plausibleInterval: (low: Int64, high: Int64) {
+    /// The values a statement allows, as `isCompatible(with:)` reads it: closed, `.max` when unbounded.
+    var plausibleInterval: (low: Int64, high: Int64) {
         let tenth = low / 10
         switch qualifier {
         case .about: return (low - tenth, low + tenth)

@@ -51,4 +51,9 @@ import TallyTestSupport
         response.datasetVersion = 1
         #expect(try hexBlock(after: "Response DATA") == framer.frame(response) + framer.frame(Status.ok, endOfStream: true))
     }
+
+    /// The section on the dataset digest quotes the empty set's LtHash16 checksum.
+    @Test func emptySetChecksumIsWhatTheCodeComputes() {
+        #expect(document.contains("`\(DatasetHash().checksumHex)`"))
+    }
 }

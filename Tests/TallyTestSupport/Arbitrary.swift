@@ -169,7 +169,14 @@ extension Finding: Arbitrary {
         f.summary = rng.string()
         f.figureIDs = rng.array { $0.string() }
         f.difference = .arbitrary(using: &rng)
+        f.statedValues = rng.array { StatedValue.arbitrary(using: &$0) }
         return f
+    }
+}
+
+extension StatedValue: Arbitrary {
+    public static func arbitrary(using rng: inout SeededRandom) -> StatedValue {
+        StatedValue(value: .arbitrary(using: &rng), figureIDs: rng.array { $0.string() })
     }
 }
 

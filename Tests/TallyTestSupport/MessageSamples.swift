@@ -92,6 +92,7 @@ public enum MessageSamples {
         }(),
         ConsistencyRequest(),
         finding,
+        statedValue,
         {
             var r = ConsistencyReport()
             r.findings = [finding]
@@ -173,6 +174,9 @@ public enum MessageSamples {
         f.summary = "337 + 332 + 338 = 20,538 of 20,662"
         f.figureIDs = ["a", "b"]
         f.difference = Quantity(qualifier: .range, low: 124, high: 130)
+        f.statedValues = [statedValue]
         return f
     }()
+
+    static let statedValue = StatedValue(value: .range(20_538, 20_662), figureIDs: ["a", "c"])
 }

@@ -66,6 +66,7 @@ public enum WireConversions {
             f.summary = finding.summary
             f.figureIDs = finding.figures.map(\.id)
             f.difference = finding.difference ?? Quantity()
+            f.statedValues = finding.statedValues.map { StatedValue(value: $0.value, figureIDs: $0.figures.map(\.id)) }
             return f
         }
         report.datasetVersion = version

@@ -8,7 +8,7 @@ public enum MessageRegistry {
         TotalsRequest.self, Total.self, Candidate.self, TotalsResponse.self,
         FiguresRequest.self, FiguresResponse.self,
         SourcesRequest.self, SourceSummary.self, SourcesResponse.self,
-        ConsistencyRequest.self, Finding.self, ConsistencyReport.self,
+        ConsistencyRequest.self, Finding.self, StatedValue.self, ConsistencyReport.self,
         SnapshotRequest.self, SnapshotHeader.self, ChangesRequest.self, ChangesHeader.self, Change.self,
         PublishRequest.self, PublishResponse.self,
         WatchRequest.self, Heartbeat.self, WatchEvent.self,

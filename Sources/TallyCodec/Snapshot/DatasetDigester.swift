@@ -3,7 +3,8 @@ import Crypto
 /// The dataset digest: SHA-256 over the figures in ascending id order (UTF-8 bytes), each fed as a
 /// varint length followed by its canonical encoding (Proto/PROTOCOL.md, "Dataset version and
 /// digest"). The server computes it from its store, a client from the snapshot it received: the
-/// same bytes in the same order, so equal digests mean equal datasets.
+/// same bytes in the same order, so equal digests mean equal datasets. Checking a delta with it means
+/// re-reading the dataset; `DatasetHash` (LtHash16) is the incremental digest specified to replace it.
 public struct DatasetDigester: Sendable {
     private var hasher = SHA256()
 
