@@ -45,8 +45,11 @@ struct BarPlot {
         let marks = bars.compactMap { $0.value.flatMap(QuantityMark.init) }
         let reserve = (bars.map { TextMeasure.width(valueText($0), size: Style.valueSize, bold: $0.isTotal) }.max() ?? 0)
             + 8 + (marks.contains { $0.opensUpward } ? 10 : 0)
-        let start = Style.margin + labelWidth + 12
-        return LinearScale(maxValue: marks.map(\.reach).max() ?? 1, rangeStart: start, rangeEnd: max(start + 80, width - Style.margin - reserve))
+        let start = Style.margin + labelWidth + 12, end = max(start + 80, width - Style.margin - reserve)
+        let top = marks.map(\.reach).max() ?? 1
+        // As many gridlines as their labels leave room for (each label and a gap), at most five.
+        let label = TextMeasure.width(Quantity.grouped(top), size: Style.smallSize) + 18
+        return LinearScale(maxValue: top, rangeStart: start, rangeEnd: end, targetTicks: max(1, min(5, Int((end - start) / label))))
     }
 
     func draw(top: Double, _ out: inout SVGWriter) {
@@ -95,8 +98,10 @@ struct BarPlot {
         var end = solid
         if let band = mark.bandEnd {
             end = max(scale.position(band), solid + 2)
+            // A derived "at most" has no solid part to carry the hatching: its band does.
+            let bandFill = solid == x0 && bar.fill != .solid(Style.published) && bar.fill != .solid(Style.total) ? bar.fill.paint(idPrefix) : Style.light
             out.element("rect", ["x": svg(solid), "y": svg(barTop), "width": svg(end - solid), "height": svg(Self.barHeight),
-                                 "fill": Style.light])
+                                 "fill": bandFill])
             out.element("line", ["x1": svg(end), "y1": svg(barTop), "x2": svg(end), "y2": svg(barTop + Self.barHeight),
                                  "stroke": Style.published, "stroke-width": "1.5"])
         }

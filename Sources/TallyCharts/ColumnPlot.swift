@@ -10,8 +10,53 @@ struct ColumnPlot {
     let width: Double
     let idPrefix: String
 
-    static let plotHeight = 230.0, axisLabels = 52.0, valueRoom = 24.0
-    var height: Double { Self.valueRoom + Self.plotHeight + Self.axisLabels }
+    static let plotHeight = 230.0, valueRoom = 24.0, labelLine = 14.0
+    var height: Double { Self.valueRoom + Self.plotHeight + axisLabelsHeight }
+
+    /// Under the axis: dates (one or two lines), the brackets, intake labels (one or two lines).
+    private var axisLabelsHeight: Double {
+        bracketOffset + 16 + Double((intakeLabels.map(\.level).max() ?? 0)) * Self.labelLine + 8
+    }
+
+    private var bracketOffset: Double { 13 + Double((dateLabels.map(\.level).max() ?? 0) + 1) * Self.labelLine }
+
+    private var showsOrigin: Bool {
+        guard let origin = series.origin, let first = points.first else { return false }
+        return x(first.cumulative.period.end) - x(origin) > 80
+    }
+
+    /// The origin's date (when there is room) and each column's, with the line each goes on.
+    private var dateLabels: [(x: Double, text: String, level: Int)] {
+        var labels: [(Double, String)] = []
+        if showsOrigin, let origin = series.origin { labels.append((x(origin), Wording.axisDate(origin, monthEnds: false))) }
+        labels += points.map { (x($0.cumulative.period.end), Wording.axisDate($0.cumulative.period.end, monthEnds: monthEnds)) }
+        let levels = Self.levels(labels.map { ($0.0, TextMeasure.width($0.1, size: Style.smallSize)) })
+        return zip(labels, levels).map { ($0.0, $0.1, $1) }
+    }
+
+    /// Each point's intake label, centred under the stretch it covers, with its line.
+    private var intakeLabels: [(start: Double, end: Double, text: String, level: Int)] {
+        var start = series.origin.map(x) ?? plotLeft
+        var spans: [(Double, Double, String)] = []
+        for point in points {
+            let end = x(point.cumulative.period.end)
+            spans.append((start, end, point.intake.value.map { "+\(Wording.value($0))" } ?? "+ not known"))
+            start = end
+        }
+        let levels = Self.levels(spans.map { (($0.0 + $0.1) / 2, TextMeasure.width($0.2, size: Style.smallSize, bold: true)) })
+        return zip(spans, levels).map { ($0.0, $0.1, $0.2, $1) }
+    }
+
+    /// A label that would overlap its left neighbour goes one line lower (two lines are enough for
+    /// reports a few months apart at 400 px).
+    static func levels(_ labels: [(center: Double, width: Double)]) -> [Int] {
+        var right = [-Double.infinity, -Double.infinity]
+        return labels.map { label in
+            let level = label.center - label.width / 2 >= right[0] + 6 ? 0 : 1
+            right[level] = label.center + label.width / 2
+            return level
+        }
+    }
 
     private var points: [SeriesPoint] { series.points }
     private var monthEnds: Bool { points.allSatisfy { Wording.isMonthEnd($0.cumulative.period.end) } }
@@ -56,18 +101,14 @@ struct ColumnPlot {
                                  "font-size": svg(Style.smallSize), "fill": Style.muted], text: Quantity.grouped(tick))
         }
         out.close("g")
-        if let origin = series.origin, let first = points.first, x(first.cumulative.period.end) - x(origin) > 80 {
-            out.element("line", ["x1": svg(x(origin)), "y1": svg(base), "x2": svg(x(origin)), "y2": svg(base + 5), "stroke": Style.axis])
-            out.element("text", ["x": svg(x(origin)), "y": svg(base + 18), "text-anchor": "middle", "font-size": svg(Style.smallSize),
-                                 "fill": Style.secondary], text: Wording.axisDate(origin, monthEnds: false))
-        }
-        var start = series.origin.map(x) ?? plotLeft
-        for point in points {
-            let end = x(point.cumulative.period.end)
-            intakeBracket(point, from: start, to: end, base: base, &out)
-            start = end
-        }
         for point in points { column(point, base: base, y: y, &out) }
+        for label in dateLabels {
+            let y = base + 18 + Double(label.level) * Self.labelLine
+            out.element("line", ["x1": svg(label.x), "y1": svg(base), "x2": svg(label.x), "y2": svg(y - 11), "stroke": Style.axis])
+            out.element("text", ["x": svg(label.x), "y": svg(y), "text-anchor": "middle", "font-size": svg(Style.smallSize),
+                                 "fill": Style.secondary], text: label.text)
+        }
+        for (label, point) in zip(intakeLabels, points) { intakeBracket(point, label, base: base, &out) }
     }
 
     private func column(_ point: SeriesPoint, base: Double, y: (Int64) -> Double, _ out: inout SVGWriter) {
@@ -96,23 +137,20 @@ struct ColumnPlot {
         }
         out.element("text", ["x": svg(center), "y": svg(labelTop - 6), "text-anchor": "middle", "font-size": svg(Style.valueSize),
                              "font-weight": "bold", "fill": Style.ink], text: point.cumulative.value.map(Wording.value) ?? "not available")
-        out.element("line", ["x1": svg(center), "y1": svg(base), "x2": svg(center), "y2": svg(base + 5), "stroke": Style.axis])
-        out.element("text", ["x": svg(center), "y": svg(base + 18), "text-anchor": "middle", "font-size": svg(Style.smallSize),
-                             "fill": Style.secondary], text: Wording.axisDate(point.cumulative.period.end, monthEnds: monthEnds))
     }
 
     /// A bracket under the dates from the previous point (or the first day) to this one, and the
     /// intake over that stretch in its middle.
-    private func intakeBracket(_ point: SeriesPoint, from start: Double, to end: Double, base: Double, _ out: inout SVGWriter) {
-        let y = base + 27, left = start + 3, right = end - 3
+    private func intakeBracket(_ point: SeriesPoint, _ label: (start: Double, end: Double, text: String, level: Int),
+                               base: Double, _ out: inout SVGWriter) {
+        let y = base + bracketOffset, left = label.start + 3, right = label.end - 3
         let colour = point.intake.value == nil ? Style.muted : Style.published
         if right - left > 8 {
             out.element("path", ["d": "M\(svg(left)) \(svg(y - 4))V\(svg(y))H\(svg(right))V\(svg(y - 4))", "fill": "none",
                                  "stroke": colour, "stroke-width": "1.5"])
         }
-        out.element("text", ["x": svg((start + end) / 2), "y": svg(y + 16), "text-anchor": "middle", "font-size": svg(Style.smallSize),
-                             "font-weight": "bold", "fill": colour],
-                    text: point.intake.value.map { "+\(Wording.value($0))" } ?? "+ not known")
+        out.element("text", ["x": svg((label.start + label.end) / 2), "y": svg(y + 16 + Double(label.level) * Self.labelLine),
+                             "text-anchor": "middle", "font-size": svg(Style.smallSize), "font-weight": "bold", "fill": colour], text: label.text)
     }
 
     private func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ fill: Fill, _ out: inout SVGWriter) {

@@ -7,6 +7,7 @@ struct TerminalBars {
     let scale: Int64
     static let width = 24
 
+    /// - Parameter values: every row's value, to scale the bars to the largest.
     init(_ values: [Quantity]) {
         scale = max(1, values.map { Self.extent($0) }.map { $0.band ?? $0.solid }.max() ?? 1)
     }

@@ -57,14 +57,17 @@ struct TotalsPresentation {
             }
             return out
         }
-        let bars = TerminalBars(lines.map(\.value))
-        var rows = [["", "value", "", "", "figures"]]
+        // A bar per row compares rows; a lone total has nothing to be compared with.
+        let bars = lines.count > 1 ? TerminalBars(lines.map(\.value)) : nil
+        func row(_ label: String, _ line: Total, figures: String) -> [String] {
+            [label, Render.quantity(line.value)] + (bars.map { [$0.bar(line.value)] } ?? []) + [line.derived ? "derived" : "", figures]
+        }
+        var rows = [["", "value"] + (bars == nil ? [] : [""]) + ["", "figures"]]
         if let total = response.total {
-            rows.append(["total", Render.quantity(total.value), bars.bar(total.value), total.derived ? "derived" : "", figures(total).map(\.id).joined(separator: ", ")])
+            rows.append(row("total", total, figures: figures(total).map(\.id).joined(separator: ", ")))
         }
         for line in response.breakdown {
-            rows.append(["  \(line.label)", Render.quantity(line.value), bars.bar(line.value), line.derived ? "derived" : "",
-                         line.value.qualifier == .unspecified ? line.arithmetic : figures(line).map(\.id).joined(separator: ", ")])
+            rows.append(row("  \(line.label)", line, figures: line.value.qualifier == .unspecified ? line.arithmetic : figures(line).map(\.id).joined(separator: ", ")))
         }
         out += Render.table(rows, rightAligned: [1])
         var seen = Set<String>()
