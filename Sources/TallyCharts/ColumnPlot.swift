@@ -40,11 +40,16 @@ struct ColumnPlot {
         var spans: [(Double, Double, String)] = []
         for point in points {
             let end = x(point.cumulative.period.end)
-            spans.append((start, end, point.intake.value.map { "+\(Wording.value($0))" } ?? "+ not known"))
+            spans.append((start, end, point.intake.value.map(Self.intakeText) ?? "+ not known"))
             start = end
         }
         let levels = Self.levels(spans.map { (($0.0 + $0.1) / 2, TextMeasure.width($0.2, size: Style.smallSize, bold: true)) })
         return zip(spans, levels).map { ($0.0, $0.1, $0.2, $1) }
+    }
+
+    /// "+4,350"; a qualified number keeps its words apart from the sign: "+ more than 4,600".
+    static func intakeText(_ value: Quantity) -> String {
+        value.qualifier == .exact ? "+\(Wording.value(value))" : "+ \(Wording.value(value))"
     }
 
     /// A label that would overlap its left neighbour goes one line lower (two lines are enough for
@@ -135,8 +140,12 @@ struct ColumnPlot {
                 labelTop -= 9
             }
         }
-        out.element("text", ["x": svg(center), "y": svg(labelTop - 6), "text-anchor": "middle", "font-size": svg(Style.valueSize),
-                             "font-weight": "bold", "fill": Style.ink], text: point.cumulative.value.map(Wording.value) ?? "not available")
+        let text = point.cumulative.value.map(Wording.value) ?? "not available"
+        // Centred on the column, but never past the margins ("more than 4,600" is wider than a column).
+        let half = TextMeasure.width(text, size: Style.valueSize, bold: true) / 2
+        let labelX = min(max(center, Style.margin + half), width - Style.margin - half)
+        out.element("text", ["x": svg(labelX), "y": svg(labelTop - 6), "text-anchor": "middle", "font-size": svg(Style.valueSize),
+                             "font-weight": "bold", "fill": Style.ink], text: text)
     }
 
     /// A bracket under the dates from the previous point (or the first day) to this one, and the

@@ -36,6 +36,9 @@ enum GoldenCharts {
             ("series-received.svg", {
                 SeriesChart(series: engine.series(SeriesQuery(jurisdiction: "RU", measure: "cases_received_by_courts")), datasetVersion: 1).render()
             }),
+            ("series-lower-bound.svg", {
+                SeriesChart(series: engine.series(SeriesQuery(jurisdiction: "RU", measure: "convictions")), datasetVersion: 1).render()
+            }),
         ]
     }
 
