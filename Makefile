@@ -10,11 +10,16 @@ PORT ?= 8080
 
 # Build and test dependencies from Debian. nghttp2-client/-server, curl and haproxy are the
 # independent HTTP/2 peers the interop tests and benchmarks run against.
+# librsvg2-bin (rsvg-convert) renders `tally chart --output x.png`, with DejaVu as its sans-serif.
 APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 python3-venv \
-	curl nghttp2-client nghttp2-server haproxy openssl
+	curl nghttp2-client nghttp2-server haproxy openssl librsvg2-bin fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps venv build test run bench vectors clean deploy-test
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD_INFO := Sources/CTallyBuildInfo/generated/commit.h
+
+.PHONY: all deps venv build-info build test run bench vectors clean deploy-test install install-test
 
 all: build
 
@@ -37,16 +42,27 @@ $(VENV)/.installed: Tests/Interop/requirements.txt | deps
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
 	touch $@
 
-build: deps
+## build-info: the git commit for --version, in a git-ignored header, rewritten only when it changes
+## (and then build_info.c touched, so the build notices a header that did not exist before)
+build-info:
+	@commit=$$(git -C "$(CURDIR)" rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	if [ "$$commit" != unknown ] && ! git -C "$(CURDIR)" diff --quiet HEAD -- 2>/dev/null; then commit="$$commit-dirty"; fi; \
+	line="#define TALLY_GIT_COMMIT \"$$commit\""; \
+	if [ "$$(cat $(BUILD_INFO) 2>/dev/null)" != "$$line" ]; then \
+		mkdir -p $(dir $(BUILD_INFO)) && echo "$$line" > $(BUILD_INFO) && touch Sources/CTallyBuildInfo/build_info.c; \
+	fi
+
+build: deps build-info
 	$(SWIFT) build
 
 ## test: every test, with the independent peers required rather than skipped
-test: deps venv
+test: deps venv build-info
 	$(SWIFT) build --build-tests
 	TALLY_PYTHON="$(CURDIR)/$(PYTHON)" TALLY_REQUIRE_PEERS=1 $(SWIFT) test
+	$(MAKE) install-test
 
 ## run: build and start tallyd on the embedded dataset (database in .tally/, created when missing)
-run: deps
+run: deps build-info
 	$(SWIFT) build --product tallyd
 	@mkdir -p .tally
 	@echo "tallyd on http://$(HOST):$(PORT) (h2c). Try, in another terminal:"
@@ -70,6 +86,34 @@ deploy-test: deps
 vectors: venv
 	$(PYTHON) Tests/Interop/protobuf_peer.py vectors Proto/vectors
 	$(PYTHON) Tests/Interop/lthash_peer.py vectors Proto/vectors/lthash16.json
+
+## install: release builds of tally and tallyd, shell completions and man pages, under
+## $(DESTDIR)$(PREFIX) (default /usr/local). Man pages come from swift-argument-parser's
+## generate-manual plugin (it release-builds the package's products, then asks each for its help).
+install: deps build-info
+	$(SWIFT) build -c release --product tally
+	$(SWIFT) build -c release --product tallyd
+	$(SWIFT) package generate-manual
+	@bin="$$($(SWIFT) build -c release --show-bin-path)"; \
+	man=".build/plugins/GenerateManual/outputs"; \
+	root="$(DESTDIR)$(PREFIX)"; \
+	set -e; \
+	install -d "$$root/bin" "$$root/share/man/man1" "$$root/share/bash-completion/completions" \
+		"$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d"; \
+	for tool in tally tallyd; do \
+		install -m 755 "$$bin/$$tool" "$$root/bin/$$tool"; \
+		"$$bin/$$tool" --generate-completion-script bash > "$$root/share/bash-completion/completions/$$tool"; \
+		"$$bin/$$tool" --generate-completion-script zsh > "$$root/share/zsh/site-functions/_$$tool"; \
+		"$$bin/$$tool" --generate-completion-script fish > "$$root/share/fish/vendor_completions.d/$$tool.fish"; \
+		install -m 644 "$$man/$$tool/"*.1 "$$root/share/man/man1/"; \
+	done; \
+	echo "installed tally and tallyd under $$root"
+
+## install-test: make install into a temporary DESTDIR, then check every file it should have put there
+install-test:
+	@dest=$$(mktemp -d); trap 'rm -rf "$$dest"' EXIT; \
+	$(MAKE) --no-print-directory install DESTDIR="$$dest" PREFIX=/usr && \
+	Tests/Install/check-install.sh "$$dest" /usr
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

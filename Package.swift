@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyCodec", targets: ["TallyCodec"]),
         .library(name: "TallyModel", targets: ["TallyModel"]),
+        .library(name: "TallyCharts", targets: ["TallyCharts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,17 @@ let package = Package(
             dependencies: ["TallyModel", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: tallySwiftSettings
         ),
+
+        // Charts of answers: answers in, SVG out. Pure Swift, no I/O; used by `tally chart` and the page.
+        .target(
+            name: "TallyCharts",
+            dependencies: ["TallyModel", "TallyCodec"],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        // The version line of both executables, with the git commit `make` writes into a
+        // git-ignored header before each build ("unknown" without it).
+        .target(name: "CTallyBuildInfo"),
 
         // The dataset file format (YAML) and the embedded dataset read from the seed articles.
         .target(
@@ -108,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "tallyd",
             dependencies: [
-                "TallyServer", "TallyStore", "TallyHTTP2", "TallyClient", "TallyCodec",
+                "TallyServer", "TallyStore", "TallyHTTP2", "TallyClient", "TallyCodec", "CTallyBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyClient", "TallyCodec", "TallyModel", "TallyDataset",
+                "TallyClient", "TallyCodec", "TallyModel", "TallyDataset", "TallyCharts", "CTallyBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: tallySwiftSettings
@@ -136,6 +148,12 @@ let package = Package(
         .testTarget(
             name: "TallyModelTests",
             dependencies: ["TallyModel"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyChartsTests",
+            dependencies: ["TallyCharts", "TallyCodec", "TallyModel", "TallyDataset", "TallyTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

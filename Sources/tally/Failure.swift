@@ -9,6 +9,9 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as TallyClientError {
         printError("tally: \(error)")
         throw ExitCode(exitCode(for: error))
+    } catch let error as ChartFileError {
+        printError("tally: \(error)")
+        throw ExitCode(error.exitCode)
     } catch let error as ExitCode {
         throw error
     } catch let error as ValidationError {

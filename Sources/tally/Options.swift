@@ -6,7 +6,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// Where to get answers, and how to print them: shared by every command.
+/// Where to get answers, and how to print them: shared by every command. The root command has
+/// this group too, so the options parse before the command name as well as after it, and each
+/// command's group receives the values the root parsed (see `Tally.global`).
 struct GlobalOptions: ParsableArguments {
     @Option(help: "Server URL, http://host:port (h2c) or https://host:port (TLS). Default: TALLY_SERVER, the config file, or http://127.0.0.1:8080.")
     var server: String?

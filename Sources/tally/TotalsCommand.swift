@@ -11,34 +11,13 @@ struct TotalsCommand: AsyncParsableCommand {
         discussion: "Example: tally totals --measure cases_received_by_courts --from 2022-09-01 --to 2025-05-31 --by article"
     )
 
-    enum By: String, ExpressibleByArgument, CaseIterable { case article, source, year }
-
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Jurisdiction: RU or UA.") var jurisdiction = "RU"
-    @Option(help: "What is counted, e.g. cases_received_by_courts, convictions, verdicts.") var measure = "cases_received_by_courts"
-    @Option(name: .customLong("article"), help: "Criminal-code article (repeat for several); none: all articles together.") var articles: [String] = []
-    @Option(help: "First day of the window, YYYY-MM-DD.") var from: String?
-    @Option(help: "Last day of the window, YYYY-MM-DD.") var to: String?
-    @Option(help: "Breakdown: article, source or year.") var by: By?
+    @OptionGroup var question: QuestionOptions
     @Flag(help: "Show the figures, their quotes and the arithmetic behind every number.") var explain = false
-
-    func validate() throws {
-        if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to, or neither (the widest window the figures cover).") }
-        if let from, Day(iso: from) == nil { throw ValidationError("--from \(from) is not a date (YYYY-MM-DD).") }
-        if let to, Day(iso: to) == nil { throw ValidationError("--to \(to) is not a date (YYYY-MM-DD).") }
-        if let from, let to, Day(iso: to)! < Day(iso: from)! { throw ValidationError("--to is before --from.") }
-    }
 
     func run() async throws {
         try await reportingFailures {
-            var request = TotalsRequest(jurisdiction: jurisdiction, measure: measure, articles: articles)
-            if let from, let to { request.window = Period(start: Day(iso: from)!, end: Day(iso: to)!) }
-            request.breakdown = switch by {
-            case nil: .none
-            case .article: .article
-            case .source: .source
-            case .year: .year
-            }
+            let request = question.request
             let response = try await AnswerSource(options: global).answer(online: { try await $0.totals(request) }, offline: { try $0.totals(request) })
             output(TotalsPresentation(request: request, response: response, explain: explain).render(global.format))
         }
@@ -65,10 +44,12 @@ struct TotalsPresentation {
 
     private func table() -> String {
         let what = Vocabulary.standard.measure(request.measure)?.description ?? request.measure
-        let window = response.total?.period ?? request.window
-        var out = "\(request.jurisdiction) · \(what)\(request.articles.isEmpty ? "" : " · art. \(request.articles.joined(separator: ", "))")"
+        let window = response.total?.period ?? response.breakdown.first?.period ?? request.window
+        let compared = request.breakdown == .jurisdiction && !response.breakdown.isEmpty
+        let place = compared ? response.breakdown.map(\.label).joined(separator: " vs ") : request.jurisdiction
+        var out = "\(place) · \(what)\(request.articles.isEmpty ? "" : " · art. \(request.articles.joined(separator: ", "))")"
         out += " · \(window.map(Render.period) ?? "widest window") · dataset v\(response.datasetVersion)\n"
-        guard let total = response.total else {
+        guard response.total != nil || compared else {
             out += "No figures answer this question without double counting. Nearest figures:\n"
             for candidate in response.candidates {
                 let f = response.figures[Int(candidate.figureIndex)]
@@ -76,10 +57,17 @@ struct TotalsPresentation {
             }
             return out
         }
-        var rows = [["", "value", "", "figures"]]
-        rows.append(["total", Render.quantity(total.value), total.derived ? "derived" : "", figures(total).map(\.id).joined(separator: ", ")])
+        // A bar per row compares rows; a lone total has nothing to be compared with.
+        let bars = lines.count > 1 ? TerminalBars(lines.map(\.value)) : nil
+        func row(_ label: String, _ line: Total, figures: String) -> [String] {
+            [label, Render.quantity(line.value)] + (bars.map { [$0.bar(line.value)] } ?? []) + [line.derived ? "derived" : "", figures]
+        }
+        var rows = [["", "value"] + (bars == nil ? [] : [""]) + ["", "figures"]]
+        if let total = response.total {
+            rows.append(row("total", total, figures: figures(total).map(\.id).joined(separator: ", ")))
+        }
         for line in response.breakdown {
-            rows.append(["  \(line.label)", Render.quantity(line.value), line.derived ? "derived" : "", line.value.qualifier == .unspecified ? line.arithmetic : figures(line).map(\.id).joined(separator: ", ")])
+            rows.append(row("  \(line.label)", line, figures: line.value.qualifier == .unspecified ? line.arithmetic : figures(line).map(\.id).joined(separator: ", ")))
         }
         out += Render.table(rows, rightAligned: [1])
         var seen = Set<String>()

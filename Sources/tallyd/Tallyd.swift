@@ -7,13 +7,14 @@ import TallyServer
 import TallyHTTP2
 import TallyStore
 import UnixSignals
+internal import CTallyBuildInfo
 
 @main
 struct Tallyd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tallyd",
         abstract: "The Tally server.",
-        version: "0.1.0",
+        version: String(cString: tally_version_line()),
         subcommands: [Serve.self, Healthcheck.self],
         defaultSubcommand: Serve.self
     )

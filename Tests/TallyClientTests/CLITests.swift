@@ -66,6 +66,75 @@ final class CLITests {
         try expectGolden("check.txt", ["check", "--offline"])
         try expectGolden("help.txt", ["--help"])
         try expectGolden("totals-help.txt", ["totals", "--help"])
+        try expectGolden("chart-help.txt", ["chart", "--help"])
+        try expectGolden("totals-by-jurisdiction.txt", ["totals", "--by", "jurisdiction", "--from", "2025-01-01", "--to", "2025-05-31"])
+    }
+
+    /// One definition of each shared option, accepted before the command as well as after it.
+    @Test func globalOptionsBeforeOrAfterTheCommand() throws {
+        let cacert = directory.appendingPathComponent("ca.pem")
+        try Data("not used for http://\n".utf8).write(to: cacert)
+        let before = try run(["--server", server.url, "--cacert", cacert.path, "--format", "json"] + Self.intake, environment: ["TALLY_SERVER": "http://127.0.0.1:1"])
+        let after = try run(Self.intake + ["--server", server.url, "--cacert", cacert.path, "--format", "json"], environment: ["TALLY_SERVER": "http://127.0.0.1:1"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stderr.isEmpty, "answered from the server, not the snapshot: \(before.stderr)")
+        #expect(before.stdout == after.stdout)
+        #expect(before.stdout.contains("\"dataset_version\""))
+        // Checks run wherever the option is given.
+        #expect(try run(["--timeout", "0", "totals"]).status == 64)
+        #expect(try run(["--cacert", "/nonexistent", "totals"]).stderr.contains("--cacert /nonexistent is not a readable file."))
+    }
+
+    /// The version and the commit the binary was built from ("unknown" after a plain swift build).
+    @Test func versionNamesTheCommit() throws {
+        let result = try run(["--version"])
+        #expect(result.status == 0)
+        let line = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.range(of: #"^\d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)$"#, options: .regularExpression) != nil, "\(line)")
+        let header = RepositoryPaths.root.appendingPathComponent("Sources/CTallyBuildInfo/generated/commit.h")
+        if let written = try? String(contentsOf: header, encoding: .utf8), let commit = written.split(separator: "\"").dropFirst().first {
+            #expect(line.contains("(commit \(commit))"))
+        }
+        let daemon = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("tallyd").path, ["--version"])
+        #expect(daemon.stdout == result.stdout)
+    }
+
+    /// `tally totals` draws a bar per row, and `--by jurisdiction` puts Russia and Ukraine side by side.
+    @Test func barsAndTheComparisonByJurisdiction() throws {
+        let table = try run(["totals", "--by", "jurisdiction", "--from", "2025-01-01", "--to", "2025-05-31"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("RU vs UA · criminal cases received by courts · 2025-01-01..2025-05-31"))
+        #expect(table.stdout.contains("RU  4,350  ████████████████████████  "))
+        #expect(table.stdout.contains("UA  2,355  █████████████  "))
+        #expect(!table.stdout.contains("total"))
+        let json = try run(["totals", "--by", "jurisdiction", "--from", "2025-01-01", "--to", "2025-05-31", "--format", "json"])
+        #expect(json.stdout.contains("\"total\" : null"))
+    }
+
+    /// `tally chart`: SVG to a file or stdout, PNG through rsvg-convert, a clear error without it.
+    @Test func chartsToFiles() throws {
+        let svg = directory.appendingPathComponent("intake.svg"), png = directory.appendingPathComponent("ru-ua.png")
+        let written = try run(["chart", "--by", "article", "--output", svg.path])
+        #expect(written.status == 0, "\(written.stderr)")
+        let document = try String(contentsOf: svg, encoding: .utf8)
+        #expect(document.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(try run(["chart", "--by", "article"]).stdout == document)
+        let described = try run(["chart", "--series", "--describe", "--offline"])
+        #expect(described.stdout.hasPrefix("Column chart: Criminal cases received by courts in Russia since September 2022."))
+        #expect(try run(["chart", "--series", "--by", "year"]).status == 64)
+        #expect(try run(["chart", "--output", "chart.pdf"]).status == 64)
+        if ChartRenderer.available {
+            let result = try run(["chart", "--by", "jurisdiction", "--from", "2025-01-01", "--to", "2025-05-31", "--output", png.path, "--scale", "2"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let bytes = [UInt8](try Data(contentsOf: png))
+            #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            #expect(bytes[16..<20].reduce(0) { $0 << 8 | Int($1) } == 1280)
+        } else {
+            #expect(!Peers.required, "TALLY_REQUIRE_PEERS=1 but rsvg-convert is missing")
+        }
+        let missing = try run(["chart", "--output", png.path], environment: ["PATH": "/nonexistent"])
+        #expect(missing.status == 71)
+        #expect(missing.stderr.contains("PNG output needs rsvg-convert"))
     }
 
     @Test func onlineAndOfflineOutputsAreTheSame() throws {
@@ -104,4 +173,9 @@ final class CLITests {
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("figure 'Bad Id': id: may contain only"))
     }
+}
+
+/// rsvg-convert, which `tally chart --output x.png` runs.
+enum ChartRenderer {
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") }
 }

@@ -159,3 +159,50 @@ import TallyModel
         #expect(parts[0].figures.first?.id == "mz-2025-06-ru-received-total")
     }
 }
+
+/// The comparisons and series the charts draw, on the embedded dataset.
+@Suite struct SeedComparisonTests {
+    let engine: TotalsEngine
+
+    init() throws {
+        engine = TotalsEngine(figures: try EmbeddedDataset.load())
+    }
+
+    /// "Russia vs Ukraine court intake, January to May 2025": 4,350 and 2,355, both Mediazona's.
+    @Test func russiaAndUkraineSideBySide() throws {
+        let answer = engine.totals(TotalsQuery(jurisdiction: "RU", measure: "cases_received_by_courts",
+                                               window: Period(text: "2025-01-01..2025-05-31"), breakdown: .jurisdiction))
+        #expect(answer.total == nil)
+        #expect(answer.breakdown.map(\.label) == ["RU", "UA"])
+        #expect(answer.breakdown.map(\.value) == [.exact(4_350), .exact(2_355)])
+        #expect(answer.breakdown[0].figures.map(\.id) == ["mz-2025-06-ru-received-2025-jan-may"])
+        #expect(answer.breakdown[1].figures.map(\.id) == ["mz-2025-06-ua-received-2025-jan-may"])
+    }
+
+    /// Without a window the comparison picks January to May 2025, the only one Ukraine's figures answer.
+    @Test func theCommonWindowIsChosen() {
+        let answer = engine.totals(TotalsQuery(jurisdiction: "", measure: "cases_received_by_courts", breakdown: .jurisdiction))
+        #expect(answer.window == Period(text: "2025-01-01..2025-05-31"))
+    }
+
+    /// Since mobilisation: Russia's 20,662; Ukraine has no figure for the window and says so.
+    @Test func sinceMobilisationOnlyRussiaAnswers() {
+        let answer = engine.totals(TotalsQuery(jurisdiction: "RU", measure: "cases_received_by_courts",
+                                               window: Period(text: "2022-09-01..2025-05-31"), breakdown: .jurisdiction))
+        #expect(answer.breakdown.map(\.value) == [.exact(20_662), nil])
+    }
+
+    /// Mediazona's running count since September 2022: 10,025 by May 2024, 16,312 by December 2024
+    /// (20,662 − 4,350, derived), 20,662 by May 2025; the intake between them 6,287 (derived) and
+    /// the published 4,350.
+    @Test func mediazonasRunningCount() throws {
+        let series = engine.series(SeriesQuery(jurisdiction: "RU", measure: "cases_received_by_courts"))
+        #expect(series.origin == Day(iso: "2022-09-01"))
+        #expect(series.points.map(\.cumulative.period.end.iso) == ["2024-05-31", "2024-12-31", "2025-05-31"])
+        #expect(series.points.map(\.cumulative.value) == [.exact(10_025), .exact(16_312), .exact(20_662)])
+        #expect(series.points.map(\.cumulative.isDerived) == [false, true, false])
+        #expect(series.points.map(\.intake.value) == [.exact(10_025), .exact(6_287), .exact(4_350)])
+        #expect(series.points.map(\.intake.isDerived) == [false, true, false])
+        #expect(series.points[2].intake.figures.map(\.id) == ["mz-2025-06-ru-received-2025-jan-may"])
+    }
+}

@@ -52,6 +52,7 @@ public enum MessageSamples {
         citation,
         figure,
         TotalsRequest(jurisdiction: "RU", measure: "cases_received_by_courts", articles: ["337", "332"], window: period, breakdown: .article),
+        TotalsRequest(jurisdiction: "UA", measure: "cases_received_by_courts", articles: ["407"], window: period, breakdown: .jurisdiction),
         total,
         Candidate(figureIndex: 3, reason: "period 2024-01-01..2024-12-31 overlaps the window without covering it"),
         {

@@ -10,7 +10,9 @@ public struct InvalidRequest: Error, Sendable {
 public enum WireConversions {
     public static func query(_ request: TotalsRequest) throws(InvalidRequest) -> TotalsQuery {
         var violations: [FieldViolation] = []
-        if Vocabulary.standard.jurisdiction(request.jurisdiction) == nil {
+        // A comparison by jurisdiction covers them all; a jurisdiction named there only comes first.
+        let comparesJurisdictions = request.breakdown == .jurisdiction && request.jurisdiction.isEmpty
+        if !comparesJurisdictions && Vocabulary.standard.jurisdiction(request.jurisdiction) == nil {
             violations.append(FieldViolation(field: "jurisdiction", description: "unknown jurisdiction '\(request.jurisdiction)'"))
         }
         if Vocabulary.standard.measure(request.measure) == nil {
@@ -25,6 +27,7 @@ public enum WireConversions {
         case .article: breakdown = .article
         case .source: breakdown = .source
         case .year: breakdown = .year
+        case .jurisdiction: breakdown = .jurisdiction
         case .unrecognized(let value):
             violations.append(FieldViolation(field: "breakdown", description: "unknown breakdown \(value)"))
             breakdown = .none

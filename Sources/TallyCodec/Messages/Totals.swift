@@ -3,6 +3,8 @@ public import TallyModel
 /// How a totals answer is broken down.
 public enum Breakdown: WireEnum {
     case none, article, source, year
+    /// Side by side, a row per jurisdiction; no overall total (`BREAKDOWN_JURISDICTION`, 4).
+    case jurisdiction
     case unrecognized(Int32)
 
     @inlinable
@@ -12,6 +14,7 @@ public enum Breakdown: WireEnum {
         case 1: self = .article
         case 2: self = .source
         case 3: self = .year
+        case 4: self = .jurisdiction
         default: self = .unrecognized(wireValue)
         }
     }
@@ -23,6 +26,7 @@ public enum Breakdown: WireEnum {
         case .article: 1
         case .source: 2
         case .year: 3
+        case .jurisdiction: 4
         case .unrecognized(let value): value
         }
     }

@@ -9,7 +9,7 @@
 public struct TotalsEngine: Sendable {
     public let figures: [Figure]
     /// Prosecution counts by jurisdiction and measure: the only figures a total can use.
-    private let counts: [ScopeKey: [Figure]]
+    let counts: [ScopeKey: [Figure]]
 
     struct ScopeKey: Hashable {
         var jurisdiction: String
@@ -24,6 +24,7 @@ public struct TotalsEngine: Sendable {
     }
 
     public func totals(_ query: TotalsQuery) -> TotalsAnswer {
+        if query.breakdown == .jurisdiction { return jurisdictionComparison(query) }
         let scope = Set(query.articles)
         let pool = counts[ScopeKey(jurisdiction: query.jurisdiction, measure: query.measure)] ?? []
         let sameScope = pool.filter { Set($0.articles) == scope }
@@ -39,6 +40,7 @@ public struct TotalsEngine: Sendable {
         case .article: answer.breakdown = articleRows(query: query, window: window, pool: pool, total: answer.total)
         case .source: answer.breakdown = sourceRows(window: window, articles: scope, pool: pool.filter { $0.period.overlaps(window) && scope.isSuperset(of: $0.articles) && (scope.isEmpty == $0.articles.isEmpty) })
         case .year: answer.breakdown = yearRows(window: window, articles: scope, pool: pool)
+        case .jurisdiction: break
         }
         let used = Set(answer.total?.figures.map(\.id) ?? [])
         let search = CandidateSearch(engine: self, query: query, window: window, used: used)
@@ -105,7 +107,7 @@ public struct TotalsEngine: Sendable {
         }
     }
 
-    private func unavailable(_ label: String, _ period: Period, _ why: String) -> TotalLine {
+    func unavailable(_ label: String, _ period: Period, _ why: String) -> TotalLine {
         TotalLine(label: label, value: nil, period: period, terms: [], arithmetic: "not available: \(why)", isComputed: false)
     }
 

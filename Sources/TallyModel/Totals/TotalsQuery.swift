@@ -8,6 +8,10 @@ public struct TotalsQuery: Sendable, Hashable {
         case source
         /// A row per calendar year of the window.
         case year
+        /// A row per jurisdiction (the query's first, then the vocabulary's order), each that
+        /// jurisdiction's own total for the same window, measure and articles, with its own figures.
+        /// There is no overall total: different states' courts are compared, not added.
+        case jurisdiction
     }
 
     public var jurisdiction: String
@@ -71,9 +75,11 @@ public struct CandidateFigure: Sendable, Hashable {
 
 public struct TotalsAnswer: Sendable {
     public var query: TotalsQuery
-    /// The window answered: the query's, or the widest the figures cover.
+    /// The window answered: the query's, or the widest the figures cover (by jurisdiction: the
+    /// widest every jurisdiction answers).
     public var window: Period?
-    /// `nil` when no combination of figures answers the question.
+    /// `nil` when no combination of figures answers the question, and always for a breakdown by
+    /// jurisdiction, whose rows are not parts of one whole.
     public var total: TotalLine?
     public var breakdown: [TotalLine]
     /// When `total` is nil: the nearest figures and why they don't fit. Otherwise: figures that
