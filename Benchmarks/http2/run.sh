@@ -147,7 +147,8 @@ measure() {  # run, server: prints the figures and appends them to $work/results
 echo "HTTP/2: load $REQUESTS POSTs over $CLIENTS connections x $STREAMS streams; latency $LATENCY_REQUESTS POSTs one at a time; h2load -t 1"
 echo "Responses: tallyd and nghttpd $size bytes of DATA, grpc-swift-2 $grpc_size (the same message, no end-of-stream envelope)"
 for run in $(seq "$RUNS"); do
-    echo "run $run of $RUNS"
+    # The machine may be shared: say how busy it was, as the figures move with it.
+    echo "run $run of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     for server in "${servers[@]}"; do measure "$run" "$server"; done
 done
 for server in "${servers[@]}"; do
