@@ -12,7 +12,8 @@
 # Settings (environment): REQUESTS (default 50000) for the load run, LATENCY_REQUESTS (20000) for
 # the one-at-a-time run, CLIENTS (8), STREAMS per client (10), RUNS (1), PYTHON (.venv/bin/python),
 # PROFILE=FILE to record a CPU profile of tallyd under one more load run (perf, after the runs) and
-# print its self time by kind of code (figures.py profile).
+# print its self time by kind of code (figures.py profile), GRPC_ARGS for the gRPC server's other
+# settings (`--executor swift`, `--no-flush-coalescing`; see its --help).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REQUESTS=${REQUESTS:-50000}
@@ -22,6 +23,7 @@ STREAMS=${STREAMS:-10}
 RUNS=${RUNS:-1}
 PYTHON=${PYTHON:-.venv/bin/python}
 PROFILE=${PROFILE:-}
+GRPC_ARGS=${GRPC_ARGS:-}
 figures() { "$PYTHON" Benchmarks/http2/figures.py "$@"; }
 
 work=$(mktemp -d)
@@ -88,7 +90,8 @@ pids+=($!); nghttpd_pid=$!
 wait_for_port "$nghttpd_port" "$work/nghttpd.log"
 
 grpc_port=$(free_port)
-"$GRPC_SERVER" --port "$grpc_port" --payload "$work/totals.payload" --threads 2 >"$work/grpc.out" 2>"$work/grpc.err" &
+# GRPC_ARGS unquoted on purpose: a list of flags.
+"$GRPC_SERVER" --port "$grpc_port" --payload "$work/totals.payload" --threads 2 $GRPC_ARGS >"$work/grpc.out" 2>"$work/grpc.err" &
 pids+=($!); grpc_pid=$!
 wait_for_port "$grpc_port" "$work/grpc.err"
 
