@@ -64,6 +64,10 @@ tally_port=$(free_port)
 "$TALLYD" --host 127.0.0.1 --port "$tally_port" --database "$work/tally.sqlite" --log-level warning >"$work/tallyd.out" 2>"$work/tallyd.err" &
 pids+=($!); tally_pid=$!
 wait_for_port "$tally_port" "$work/tallyd.err"
+for _ in $(seq 100); do  # listening is not ready: wait for the dataset too
+    curl -sf --http2-prior-knowledge "http://127.0.0.1:$tally_port/readyz" >/dev/null && break
+    sleep 0.1
+done
 
 # One real answer: its body is nghttpd's static file; the payload of its first envelope (the
 # TotalsResponse) is what the gRPC server answers with.
