@@ -71,7 +71,7 @@ run: deps build-info
 	@echo "Stop with Ctrl-C (it drains in-flight calls first)."
 	$(SWIFT) run tallyd --host $(HOST) --port $(PORT) --database .tally/tally.sqlite
 
-## bench: codec next to swift-protobuf, tallyd next to nghttpd under h2load, sync of 1M figures (release builds)
+## bench: codec next to swift-protobuf, tallyd next to nghttpd and grpc-swift-2 under h2load, sync of 1M figures (release builds)
 bench: deps venv
 	cd Benchmarks && $(SWIFT) run -c release TallyBenchmarks
 	Benchmarks/http2/run.sh

@@ -1,14 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Benchmarks live in their own package so swift-protobuf (the peer Tally's codec is compared with)
-// and its generated code never enter the product's dependency graph.
+// Benchmarks live in their own package so swift-protobuf (the peer Tally's codec is compared with),
+// grpc-swift-2 (the server tallyd is compared with) and generated code never enter the product's
+// dependency graph.
 let package = Package(
     name: "TallyBenchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "Tally", path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Generated once by protoc-gen-swift 1.39.0 from ../Proto/tally.proto (see README.md); committed.
@@ -23,6 +28,17 @@ let package = Package(
                 .product(name: "TallyCodec", package: "Tally"),
                 .product(name: "TallyModel", package: "Tally"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The HTTP/2 benchmark's third server: Totals through grpc-swift-2 (h2c, raw-bytes codec).
+        .executableTarget(
+            name: "GRPCSwiftTotals",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
     ]
