@@ -17,6 +17,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# What `make install` builds; install-test uses the debug build `make test` has just made.
+CONFIGURATION ?= release
 BUILD_INFO := Sources/CTallyBuildInfo/generated/commit.h
 
 .PHONY: all deps venv build-info build test run bench vectors clean deploy-test install install-test
@@ -89,12 +91,12 @@ vectors: venv
 
 ## install: release builds of tally and tallyd, shell completions and man pages, under
 ## $(DESTDIR)$(PREFIX) (default /usr/local). Man pages come from swift-argument-parser's
-## generate-manual plugin (it release-builds the package's products, then asks each for its help).
+## generate-manual plugin (it builds the package's products, then asks each for its help).
 install: deps build-info
-	$(SWIFT) build -c release --product tally
-	$(SWIFT) build -c release --product tallyd
-	$(SWIFT) package generate-manual
-	@bin="$$($(SWIFT) build -c release --show-bin-path)"; \
+	$(SWIFT) build -c $(CONFIGURATION) --product tally
+	$(SWIFT) build -c $(CONFIGURATION) --product tallyd
+	$(SWIFT) package generate-manual --configuration $(CONFIGURATION)
+	@bin="$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)"; \
 	man=".build/plugins/GenerateManual/outputs"; \
 	root="$(DESTDIR)$(PREFIX)"; \
 	set -e; \
@@ -110,9 +112,10 @@ install: deps build-info
 	echo "installed tally and tallyd under $$root"
 
 ## install-test: make install into a temporary DESTDIR, then check every file it should have put there
+## (from the debug build, which `make test` has made anyway: the layout is what is tested)
 install-test:
 	@dest=$$(mktemp -d); trap 'rm -rf "$$dest"' EXIT; \
-	$(MAKE) --no-print-directory install DESTDIR="$$dest" PREFIX=/usr && \
+	$(MAKE) --no-print-directory install DESTDIR="$$dest" PREFIX=/usr CONFIGURATION=debug && \
 	Tests/Install/check-install.sh "$$dest" /usr
 
 clean:
