@@ -180,12 +180,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyServerTests",
-            dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper"],
+            dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper",
+                           "TallyClient", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(
             name: "TallyClientTests",
-            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper"],
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             exclude: ["Golden"],
             swiftSettings: tallySwiftSettings
         ),

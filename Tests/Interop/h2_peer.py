@@ -863,6 +863,52 @@ def scenario_reused_stream_id(host, port, params):
     return finish(peer, out)
 
 
+def scenario_latency_probe(host, port, params):
+    """For `seconds`, every `interval`: a PING and a Health call on one connection, each timed to
+    its answer. A server whose event loop is blocked (by a disk, a lock, a long computation) answers
+    both late; reports the slowest and the median of each, in milliseconds."""
+    seconds = params.float("seconds", 5.0, minimum=0.1, maximum=120.0)
+    interval = params.float("interval", 0.02, minimum=0.001, maximum=5.0)
+    per_call = params.float("timeout", 10.0, minimum=0.1, maximum=60.0)
+    peer = Peer(host, port)
+    peer.handshake()
+    headers = request_headers(peer.authority, "POST", HEALTH_PATH, [("content-type", CONTENT_TYPE)])
+    body = bytes.fromhex(EMPTY_ENVELOPE_HEX)
+    pings, calls, failures = [], [], 0
+    end = time.monotonic() + seconds
+    sequence = 0
+    while time.monotonic() < end and not peer.closed:
+        sequence += 1
+        opaque = sequence.to_bytes(8, "big")
+        started = time.monotonic()
+        peer.conn.ping(opaque)
+        peer.flush()
+        acked = None
+        until = started + per_call
+        while acked is None and time.monotonic() < until and not peer.closed:
+            for event in peer.poll(until - time.monotonic()):
+                if isinstance(event, h2.events.PingAckReceived) and event.ping_data == opaque:
+                    acked = time.monotonic()
+        if acked is None:
+            failures += 1
+            break
+        pings.append((acked - started) * 1000)
+        started = time.monotonic()
+        response = exchange(peer, headers, body, started + per_call)
+        if response is None or response.status != 200 or not response.end_stream:
+            failures += 1
+            break
+        calls.append((time.monotonic() - started) * 1000)
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+    def summary(values):
+        ordered = sorted(values)
+        return {"count": len(ordered), "max_ms": round(ordered[-1], 3) if ordered else None,
+                "p50_ms": round(ordered[len(ordered) // 2], 3) if ordered else None}
+    out = {"pings": summary(pings), "calls": summary(calls), "failures": failures}
+    return finish(peer, out)
+
+
 def scenario_idle(host, port, params):
     seconds = params.float("seconds", 5.0, minimum=0.0, maximum=3600.0)
     peer = Peer(host, port)
@@ -936,6 +982,7 @@ SCENARIOS = {
     "continuation-flood": (scenario_continuation_flood, {"frames"}),
     "idle": (scenario_idle, {"seconds"}),
     "reused-stream-id": (scenario_reused_stream_id, set()),
+    "latency-probe": (scenario_latency_probe, {"seconds", "interval", "timeout"}),
     "many-calls": (scenario_many_calls, {"calls", "path", "body-hex", "timeout"}),
 }
 

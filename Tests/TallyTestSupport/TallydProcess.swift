@@ -55,6 +55,17 @@ public final class TallydProcess: @unchecked Sendable {
 
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// A value from tallyd's `/metrics` (the first sample of `name`, labels included in `name` if
+    /// given), fetched with curl on a thread of its own.
+    public func metric(_ name: String) async throws -> Double? {
+        guard let curl = PeerTools.path("curl") else { throw TallydProcessError.didNotStart(log: "curl is not installed") }
+        let port = port
+        let text = try await onOwnThread {
+            try runProcess(curl, ["-s", "--max-time", "5", "--http2-prior-knowledge", "http://127.0.0.1:\(port)/metrics"]).stdout
+        }
+        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
     /// Sends `signal` and waits up to `timeout` seconds for the exit; returns the exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 30) -> Int32? {
