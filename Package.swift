@@ -17,6 +17,11 @@ let package = Package(
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "TallyCodec", targets: ["TallyCodec"]),
         .library(name: "TallyModel", targets: ["TallyModel"]),
+        // For the benchmarks and fuzz targets, which drive connections in memory.
+        .library(name: "TallyHTTP2", targets: ["TallyHTTP2"]),
+        .library(name: "TallyServer", targets: ["TallyServer"]),
+        .library(name: "TallyStore", targets: ["TallyStore"]),
+        .library(name: "TallyDataset", targets: ["TallyDataset"]),
         .library(name: "TallyCharts", targets: ["TallyCharts"]),
     ],
     dependencies: [

@@ -13,7 +13,9 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         // Generated once by protoc-gen-swift 1.39.0 from ../Proto/tally.proto (see README.md); committed.
@@ -28,6 +30,23 @@ let package = Package(
                 .product(name: "TallyCodec", package: "Tally"),
                 .product(name: "TallyModel", package: "Tally"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // Allocations per call on tallyd's event-loop path (a cached Totals), counted by the malloc
+        // interposer (run with LD_PRELOAD of its library; http2/allocations.sh does).
+        .executableTarget(
+            name: "HTTP2Allocations",
+            dependencies: [
+                .product(name: "TallyServer", package: "Tally"),
+                .product(name: "TallyHTTP2", package: "Tally"),
+                .product(name: "TallyStore", package: "Tally"),
+                .product(name: "TallyDataset", package: "Tally"),
+                .product(name: "TallyCodec", package: "Tally"),
+                .product(name: "TallyModel", package: "Tally"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The HTTP/2 benchmark's third server: Totals through grpc-swift-2 (h2c, raw-bytes codec).

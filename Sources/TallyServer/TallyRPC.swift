@@ -63,34 +63,9 @@ struct TallyRPC: Sendable {
         let current = cache.value
         await stream.addHeader("tally-dataset-version", String(current.state.version))
         switch method {
-        case .totals:
-            let query: TotalsQuery
-            do {
-                query = try WireConversions.query(try decode(TotalsRequest.self, message))
-            } catch let invalid as InvalidRequest {
-                throw CallError(.invalidArgument, "totals request rejected", violations: invalid.violations)
-            }
-            await answer(method, message, current, stream) {
-                WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
-            }
-        case .figures:
-            let page: FiguresResponse
-            do {
-                page = try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures, version: current.state.version)
-            } catch let invalid as InvalidRequest {
-                throw CallError(.invalidArgument, "figures request rejected", violations: invalid.violations)
-            }
-            await answer(method, message, current, stream) { page.wireBytes() }
-        case .sources:
-            _ = try decode(SourcesRequest.self, message)
-            await answer(method, message, current, stream) {
-                WireConversions.sources(current.figures, version: current.state.version).wireBytes()
-            }
-        case .consistency:
-            _ = try decode(ConsistencyRequest.self, message)
-            await answer(method, message, current, stream) {
-                WireConversions.report(current.findings, version: current.state.version).wireBytes()
-            }
+        case .totals, .figures, .sources, .consistency:
+            let prepared = try prepare(method, message, current, encoding: stream.encoding, compressionThreshold: stream.compressionThreshold)
+            await stream.send(prepared: prepared)
         case .health:
             _ = try decode(HealthRequest.self, message)
             var health = HealthResponse()
@@ -114,15 +89,40 @@ struct TallyRPC: Sendable {
         }
     }
 
-    /// A successful answer of a cacheable method: prepared once (the very bytes `ResponseStream`
-    /// would write), kept with the dataset version under the request's bytes, and sent. The same
-    /// question next time is answered on the event loop (`Router.immediateResponse`).
-    private func answer(_ method: Method, _ message: [UInt8], _ current: DatasetCache.Current, _ stream: ResponseStream,
-                        payload: () -> [UInt8]) async {
-        let prepared = ResponseStream.prepared(payload: payload(), encoding: stream.encoding, compressionThreshold: stream.compressionThreshold,
+    /// The answer of a cacheable method, prepared once (the very bytes `ResponseStream` would write
+    /// for it) and kept with the dataset version under the request's bytes: the same question next
+    /// time is answered on the event loop (`Router.immediateResponse`).
+    func prepare(_ method: Method, _ message: [UInt8], _ current: DatasetCache.Current, encoding: MessageEncoding,
+                 compressionThreshold: Int) throws -> HTTP2PreparedResponse {
+        let payload: [UInt8]
+        switch method {
+        case .totals:
+            do {
+                let query = try WireConversions.query(try decode(TotalsRequest.self, message))
+                payload = WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
+            } catch let invalid as InvalidRequest {
+                throw CallError(.invalidArgument, "totals request rejected", violations: invalid.violations)
+            }
+        case .figures:
+            do {
+                payload = try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures,
+                                                          version: current.state.version).wireBytes()
+            } catch let invalid as InvalidRequest {
+                throw CallError(.invalidArgument, "figures request rejected", violations: invalid.violations)
+            }
+        case .sources:
+            _ = try decode(SourcesRequest.self, message)
+            payload = WireConversions.sources(current.figures, version: current.state.version).wireBytes()
+        case .consistency:
+            _ = try decode(ConsistencyRequest.self, message)
+            payload = WireConversions.report(current.findings, version: current.state.version).wireBytes()
+        default:
+            preconditionFailure("\(method) is not answered from a cache")
+        }
+        let prepared = ResponseStream.prepared(payload: payload, encoding: encoding, compressionThreshold: compressionThreshold,
                                                extraHeaders: [HTTP2HeaderField("tally-dataset-version", String(current.state.version))])
-        current.answers.insert(method, stream.encoding, request: message, response: prepared)
-        await stream.send(prepared: prepared)
+        current.answers.insert(method, encoding, request: message, response: prepared)
+        return prepared
     }
 
     // MARK: - Snapshot and changes

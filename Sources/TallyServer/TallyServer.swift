@@ -19,10 +19,9 @@ public final class TallyServer: Service, Sendable {
     public let configuration: ServerConfiguration
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
-    private let router: Router
-    private let lifecycle = ServerLifecycleState()
-    private let broadcaster: ChangeBroadcaster
-    private let metrics = ServerMetrics()
+    private let responder: TallyResponder
+    private var lifecycle: ServerLifecycleState { responder.lifecycle }
+    private var metrics: ServerMetrics { responder.metrics }
     private let listener = Mutex<NIOAsyncChannel<HTTP2ServerConnection, Never>?>(nil)
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let tls: NIOSSLContext?
@@ -40,13 +39,7 @@ public final class TallyServer: Service, Sendable {
         } else {
             tls = nil
         }
-        broadcaster = ChangeBroadcaster(queueLimit: configuration.watchQueueLimit)
-        let cache = try await DatasetCache(store: store)
-        metrics.datasetVersion.record(Double(cache.value.state.version))
-        let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
-                           authorizer: PublishAuthorizer(token: configuration.publishToken), metrics: metrics,
-                           lifecycle: lifecycle, logger: logger)
-        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle)
+        responder = try await TallyResponder(configuration: configuration, store: store, logger: logger)
     }
 
     /// Binds the listening socket; returns the address (the port, when 0 was asked for).
@@ -73,7 +66,7 @@ public final class TallyServer: Service, Sendable {
     private func setUp(_ channel: any Channel) throws -> HTTP2ServerConnection {
         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         let meter = metrics.openStreams
-        let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: router) { change in
+        let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: responder) { change in
             if change > 0 { meter.increment() } else { meter.decrement() }
         }
         metrics.openConnections.increment()
@@ -123,6 +116,6 @@ public final class TallyServer: Service, Sendable {
         lifecycle.beginDraining()
         logger.notice("draining", metadata: ["grace": "\(configuration.gracePeriod)"])
         listener.channel.close(promise: nil)
-        broadcaster.finishAll()
+        responder.broadcaster.finishAll()
     }
 }
