@@ -77,6 +77,7 @@ run: deps build-info
 bench: deps venv
 	cd Benchmarks && $(SWIFT) run -c release TallyBenchmarks
 	Benchmarks/http2/run.sh
+	Benchmarks/http2/allocations.sh
 	Benchmarks/sync/run.sh
 
 ## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it

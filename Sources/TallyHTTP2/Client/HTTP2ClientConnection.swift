@@ -109,6 +109,8 @@ public final class HTTP2ClientConnection: Sendable {
             return result
         } catch {
             release()
+            // Cancelled while the head was arriving, the release may have failed the body first.
+            if Task.isCancelled { throw CancellationError() }
             throw error
         }
     }

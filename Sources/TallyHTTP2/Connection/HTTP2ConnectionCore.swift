@@ -36,6 +36,10 @@ final class HTTP2ConnectionCore {
     private var flushScheduled = false
     /// Between a read and its read-complete: the flush at read-complete will carry what is queued.
     private var inRead = false
+    /// Since when no stream has been open (nil while one is). The idle timer is not moved for every
+    /// stream (that would cost a scheduled task per call): it fires, looks, and goes again if the
+    /// connection was busy meanwhile.
+    private var idleSince: NIODeadline?
 
     enum Timer: Hashable { case idle, drainDeadline, linger, closeCap }
 
@@ -67,7 +71,7 @@ final class HTTP2ConnectionCore {
                 bound.value.keepaliveFired()
             }
         }
-        if let idle = machine.configuration.idleTimeout { arm(.idle, in: idle) }
+        becameIdle()
         flush()
     }
 
@@ -121,7 +125,7 @@ final class HTTP2ConnectionCore {
     // MARK: - From the role
 
     func streamOpened() {
-        if machine.streamOpened() == .cancelIdleTimer { cancel(.idle) }
+        if machine.streamOpened() == .cancelIdleTimer { idleSince = nil }
     }
 
     func streamClosed() {
@@ -132,7 +136,7 @@ final class HTTP2ConnectionCore {
     /// acknowledgement; streams still open at `grace` are reset.
     func drain(grace: TimeAmount) {
         guard case .announce(let ping) = machine.drain() else { return }
-        cancel(.idle)
+        stopIdleTimer()
         session.submitShutdownNotice()
         session.submitPing(ping)
         arm(.drainDeadline, in: grace)
@@ -217,7 +221,7 @@ final class HTTP2ConnectionCore {
         do {
             repeat {
                 pumpAgain = false
-                while context.channel.isWritable {
+                while context.channel.isWritable && session.wantsWrite {
                     var buffer = outputBuffer ?? context.channel.allocator.buffer(capacity: 16 << 10)
                     outputBuffer = nil
                     buffer.clear()
@@ -248,7 +252,7 @@ final class HTTP2ConnectionCore {
     private func perform(_ decision: ConnectionStateMachine.OnStreamClosed) {
         switch decision {
         case .armIdleTimer:
-            if let idle = machine.configuration.idleTimeout { arm(.idle, in: idle) }
+            becameIdle()
         case .linger: linger()
         case .none: break
         }
@@ -260,7 +264,7 @@ final class HTTP2ConnectionCore {
     /// a socket with unread input makes the kernel send a TCP RST, and the peer then loses data it
     /// had not read yet: the end of a response, the GOAWAY.
     private func linger() {
-        cancel(.idle)
+        stopIdleTimer()
         cancel(.drainDeadline)
         keepaliveTask?.cancel()
         keepaliveTask = nil
@@ -281,6 +285,18 @@ final class HTTP2ConnectionCore {
         context.close(mode: .output, promise: shut)
     }
 
+    /// No stream is open from now on: the idle timer runs, unless it is already scheduled.
+    private func becameIdle() {
+        guard let timeout = machine.configuration.idleTimeout, let context else { return }
+        idleSince = context.eventLoop.now
+        if timers[.idle] == nil { arm(.idle, in: timeout) }
+    }
+
+    private func stopIdleTimer() {
+        idleSince = nil
+        cancel(.idle)
+    }
+
     private func arm(_ timer: Timer, in delay: TimeAmount) {
         guard let context else { return }
         timers[timer]?.cancel()
@@ -296,7 +312,11 @@ final class HTTP2ConnectionCore {
         timers[timer] = nil
         switch timer {
         case .idle:
-            if machine.idleTimeoutFired() == .goawayAndLinger {
+            guard let idleSince, let timeout = machine.configuration.idleTimeout, let context else { return }
+            let due = idleSince + timeout
+            if due > context.eventLoop.now {
+                arm(.idle, in: due - context.eventLoop.now)  // busy meanwhile: look again then
+            } else if machine.idleTimeoutFired() == .goawayAndLinger {
                 session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
                 linger()
             }

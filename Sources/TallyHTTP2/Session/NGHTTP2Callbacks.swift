@@ -91,29 +91,29 @@ enum NGHTTP2Callbacks {
     /// trailers' HEADERS frame carries END_STREAM instead.
     static let readBody: nghttp2_data_source_read_callback = { _, streamID, buffer, length, dataFlags, _, userData in
         let owner = NGHTTP2Callbacks.session(userData)
-        guard var body = owner.outbound[streamID], let buffer, let dataFlags else {
+        guard owner.outbound[streamID] != nil, let buffer, let dataFlags else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        let before = body.bufferedCount
-        let count = body.read(into: buffer, capacity: length)
+        // Changed in place in the dictionary (a copy taken out would copy its chunk array on write).
+        let before = owner.outbound[streamID]!.bufferedCount
+        let count = owner.outbound[streamID]!.read(into: buffer, capacity: length)
+        let after = owner.outbound[streamID]!.bufferedCount
         let lowWater = owner.settings.maxBufferedBodyPerStream / 2
-        if before >= lowWater && body.bufferedCount < lowWater {
+        if before >= lowWater && after < lowWater {
             owner.events.append(.outboundDrained(streamID: streamID))
         }
-        if body.bufferedCount == 0 {
-            if body.isFinished {
-                dataFlags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-                if !body.trailers.isEmpty {
-                    dataFlags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-                    owner.submitTrailers(streamID: streamID, body.trailers)
-                }
-            } else if count == 0 {
-                body.isDeferred = true
-                owner.outbound[streamID] = body
-                return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+        guard after == 0 else { return count }
+        if owner.outbound[streamID]!.isFinished {
+            dataFlags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            let trailers = owner.outbound[streamID]!.trailers
+            if !trailers.isEmpty {
+                dataFlags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
+                owner.submitTrailers(streamID: streamID, trailers)
             }
+        } else if count == 0 {
+            owner.outbound[streamID]!.isDeferred = true
+            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
         }
-        owner.outbound[streamID] = body
         return count
     }
 }

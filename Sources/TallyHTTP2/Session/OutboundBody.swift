@@ -4,7 +4,9 @@ import NIOCore
 /// body ends. Chunks are `ByteBuffer`s, so a prepared answer's body is shared, not copied, until
 /// nghttp2 copies it into a DATA frame.
 struct OutboundBody {
-    private var chunks: [ByteBuffer] = []
+    /// The chunk being sent, kept inline: a prepared answer is one chunk, and needs no array.
+    private var current: ByteBuffer?
+    private var queued: [ByteBuffer] = []
     private var head = 0
     private(set) var bufferedCount = 0
     /// The writer has finished; trailers (if any) follow the last byte.
@@ -31,7 +33,7 @@ struct OutboundBody {
 
     init(finished body: ByteBuffer, trailers: Trailers) {
         if body.readableBytes > 0 {
-            chunks = [body]
+            current = body
             bufferedCount = body.readableBytes
         }
         isFinished = true
@@ -40,30 +42,33 @@ struct OutboundBody {
 
     mutating func append(_ bytes: ByteBuffer) {
         guard bytes.readableBytes > 0 else { return }
-        chunks.append(bytes)
+        if current == nil { current = bytes } else { queued.append(bytes) }
         bufferedCount += bytes.readableBytes
     }
 
     /// Copies up to `capacity` bytes into `destination`; returns how many.
     mutating func read(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
         var copied = 0
-        while copied < capacity && head < chunks.count {
-            let count = min(capacity - copied, chunks[head].readableBytes)
-            chunks[head].withUnsafeReadableBytes { source in
+        while copied < capacity, var chunk = current {
+            current = nil  // one owner while the reader index moves
+            let count = min(capacity - copied, chunk.readableBytes)
+            chunk.withUnsafeReadableBytes { source in
                 UnsafeMutableRawPointer(destination + copied).copyMemory(from: source.baseAddress!, byteCount: count)
             }
-            chunks[head].moveReaderIndex(forwardBy: count)
+            chunk.moveReaderIndex(forwardBy: count)
             copied += count
-            if chunks[head].readableBytes == 0 { head += 1 }
+            if chunk.readableBytes > 0 {
+                current = chunk
+            } else if head < queued.count {
+                current = queued[head]
+                head += 1
+                if head == queued.count {
+                    queued.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+            }
         }
         bufferedCount -= copied
-        if head == chunks.count {
-            chunks.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 16 {
-            chunks.removeFirst(head)
-            head = 0
-        }
         return copied
     }
 }

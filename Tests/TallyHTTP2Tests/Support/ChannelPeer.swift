@@ -36,7 +36,11 @@ final class ChannelPeer: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while true {
             try await exchange()
-            if condition() { return }
+            if condition() {
+                // What the channel wrote while the condition came true (a last frame, then the close).
+                try await exchange()
+                return
+            }
             guard ContinuousClock.now < deadline else { throw PeerError.timedOut(what) }
             try await Task.sleep(for: .milliseconds(1))
         }
