@@ -55,7 +55,8 @@ let package = Package(
         // The wire: hand-written protobuf-compatible codec, envelopes, zlib.
         .target(
             name: "TallyCodec",
-            dependencies: ["TallyModel", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TallyModel", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")],
             swiftSettings: tallySwiftSettings
         ),
 
@@ -114,7 +115,7 @@ let package = Package(
         .target(
             name: "TallyClient",
             dependencies: [
-                "TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset",
+                "TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset", "TallyStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -192,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyClientTests",
-            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper",
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyStore", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             exclude: ["Golden"],
             swiftSettings: tallySwiftSettings

@@ -10,7 +10,14 @@ public enum DataDirectory {
         return URL(fileURLWithPath: home).appendingPathComponent(".local/share/tally")
     }
 
+    /// The local copy: a SQLite database, through the same store code as the server's.
     public static func snapshotPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        resolve(environment: environment).appendingPathComponent("snapshot.tally").path
+        resolve(environment: environment).appendingPathComponent("snapshot.sqlite").path
+    }
+
+    /// Where the first version of tally kept its snapshot (one file of envelopes): replaced by a
+    /// full sync on first use.
+    public static func legacySnapshotPath(besides path: String) -> String {
+        (path as NSString).deletingLastPathComponent + "/snapshot.tally"
     }
 }

@@ -1,38 +1,40 @@
 public import TallyCodec
 import TallyModel
+public import TallyStore
 
-/// Answers from the local snapshot, through the same engine and the same conversions as the
-/// server: offline and online answers to one question are the same messages.
+/// Answers from the local copy, through the same code as the server (`DatasetAnswers` over a
+/// reader of the store): offline and online answers to one question are the same messages.
 public struct OfflineDataset: Sendable {
-    public let snapshot: LocalSnapshot
-    private let engine: TotalsEngine
+    public let answers: DatasetAnswers
 
-    public init(snapshot: LocalSnapshot) {
-        self.snapshot = snapshot
-        self.engine = TotalsEngine(figures: snapshot.figures)
+    /// The local copy at `path`, at its current version.
+    public init(path: String) async throws {
+        let store = try LocalCopy.open(path: path)
+        let reader = try await store.reader()
+        guard reader.state.version > 0 else { throw TallyClientError.noLocalSnapshot(path: path) }
+        answers = DatasetAnswers(reader: reader)
     }
 
-    public var version: UInt64 { snapshot.header.datasetVersion }
+    public var version: UInt64 { answers.version }
 
-    public func totals(_ request: TotalsRequest) throws -> TotalsResponse {
+    public func totals(_ request: TotalsRequest) async throws -> TotalsResponse {
+        try await rejecting("totals") { try await answers.totals(request) }
+    }
+
+    public func figures(_ request: FiguresRequest) async throws -> FiguresResponse {
+        try await rejecting("figures") { try await answers.figures(request) }
+    }
+
+    public func sources() async throws -> SourcesResponse { try await answers.sources() }
+
+    public func consistency() async throws -> ConsistencyReport { try await answers.consistency() }
+
+    /// A request the server would refuse is refused the same way.
+    private func rejecting<T>(_ method: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return WireConversions.response(engine.totals(try WireConversions.query(request)), version: version)
-        } catch {
-            throw TallyClientError.status(Status(code: .invalidArgument, message: "totals request rejected", violations: error.violations))
+            return try await body()
+        } catch let invalid as InvalidRequest {
+            throw TallyClientError.status(Status(code: .invalidArgument, message: "\(method) request rejected", violations: invalid.violations))
         }
-    }
-
-    public func figures(_ request: FiguresRequest) throws -> FiguresResponse {
-        do {
-            return try WireConversions.figuresPage(request, from: snapshot.figures, version: version)
-        } catch {
-            throw TallyClientError.status(Status(code: .invalidArgument, message: "figures request rejected", violations: error.violations))
-        }
-    }
-
-    public func sources() -> SourcesResponse { WireConversions.sources(snapshot.figures, version: version) }
-
-    public func consistency() -> ConsistencyReport {
-        WireConversions.report(ConsistencyCheck.findings(in: snapshot.figures), version: version)
     }
 }

@@ -15,8 +15,9 @@ struct RPCExchange {
     /// Returns normally only when the status is OK. `timeout` is sent to the server as the call's
     /// deadline and enforced here as well: the stream is cancelled if the answer has not ended by
     /// then, whoever is slow.
+    /// Returns the response body bytes received.
     func call(method: String, request: some WireMessage, timeout: Duration?, extraHeaders: [HTTP2HeaderField],
-              onMessage: (Envelope) async throws -> Void) async throws {
+              onMessage: (Envelope) async throws -> Void) async throws -> Int {
         var headers = [
             HTTP2HeaderField(":method", "POST"),
             HTTP2HeaderField(":scheme", address.secure ? "https" : "http"),
@@ -32,12 +33,12 @@ struct RPCExchange {
         let deadline = timeout.map { NIODeadline.now() + TimeAmount($0) }
         // The call is a scope: however it is left (an answer, a throw from `onMessage`, the task
         // cancelled), the stream is reset if still open and its unread bytes given back.
-        try await connection.withRequest(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline) { response in
+        return try await connection.withRequest(headers: headers, body: EnvelopeFramer().frame(request), deadline: deadline) { response in
             try await read(response, onMessage: onMessage)
         }
     }
 
-    private func read(_ response: HTTP2ClientResponse, onMessage: (Envelope) async throws -> Void) async throws {
+    private func read(_ response: HTTP2ClientResponse, onMessage: (Envelope) async throws -> Void) async throws -> Int {
         guard response.headers["content-type"]?.hasPrefix("application/tally+proto") == true else {
             // Not Tally speaking: a proxy's error page (502 while tallyd restarts, 503 with no backend).
             throw TallyClientError.status(Status(code: Self.code(forHTTPStatus: response.status),
@@ -50,8 +51,10 @@ struct RPCExchange {
         }
         var deframer = EnvelopeDeframer(maxMessageSize: maxMessageSize, inflater: inflater)
         var status: Status?
+        var received = 0
         do {
             for try await chunk in response.body {
+                received += chunk.count
                 deframer.append(chunk)
                 while let envelope = try deframer.next() {
                     if envelope.isEndOfStream {
@@ -80,6 +83,7 @@ struct RPCExchange {
             throw TallyClientError.protocolError("response (HTTP \(response.status)) ended without a status")
         }
         guard status.code == .ok else { throw TallyClientError.status(status) }
+        return received
     }
 
     /// The code a bare HTTP status stands for (Connect's mapping, the other way round).

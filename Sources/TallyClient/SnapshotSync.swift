@@ -1,6 +1,7 @@
 import Foundation
 import TallyCodec
 import TallyModel
+import TallyStore
 
 /// What a sync did.
 public struct SyncReport: Sendable, Equatable {
@@ -9,7 +10,7 @@ public struct SyncReport: Sendable, Equatable {
         case upToDate
         /// Changes since the local version were applied.
         case delta
-        /// The whole snapshot was downloaded (first sync, log too old, local copy corrupt).
+        /// The whole snapshot was downloaded (first sync, log too old, delta refused, copy corrupt).
         case full
     }
 
@@ -19,18 +20,24 @@ public struct SyncReport: Sendable, Equatable {
     /// Figures received (upserts for a delta, every figure for a full sync).
     public var figuresTransferred: Int
     public var retractions: Int
-    /// Payload bytes received.
+    /// Response body bytes received, as they came (compressed or not).
     public var bytesReceived: Int
-    /// The previous local copy failed verification and was replaced.
+    /// The previous local copy failed verification (or did not open) and was replaced.
     public var replacedCorruptCopy: Bool
+    /// Why a full download happened where a delta was possible, for a note to the user.
+    public var notes: [String] = []
 }
 
-/// Keeps the local snapshot current: a delta when the server still has the changes since the local
-/// version, the whole snapshot otherwise. Every new file is verified against the server's digest
-/// before it replaces the old one, so an interrupted or failed sync leaves the old copy intact.
+/// Keeps the local copy current: a delta when the server still has the changes since the local
+/// version, the whole snapshot otherwise. Both are applied in one transaction of the local
+/// database and committed only when the result's hash is the server's digest: a delta that does
+/// not match is rolled back and the whole dataset fetched instead, saying so.
 public struct SnapshotSync: Sendable {
     public let client: TallyClient
     public let path: String
+    /// Recompute the local copy's hash from its figures before syncing (O(dataset): a check for
+    /// damage on disk, which the incremental hash of a delta cannot see).
+    public var verifyLocalCopy = false
     /// Called with (figures received, figures expected) during a full download.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -40,121 +47,110 @@ public struct SnapshotSync: Sendable {
     }
 
     public func sync() async throws -> SyncReport {
-        let (local, replacedCorrupt) = try loadLocalCopy()
-        if let local {
-            let (header, changes) = try await client.changes(since: local.header.datasetVersion)
+        var notes: [String] = []
+        let legacy = DataDirectory.legacySnapshotPath(besides: path)
+        if FileManager.default.fileExists(atPath: legacy) {
+            notes.append("the local snapshot \(legacy) is in the first version's format: fetching the whole dataset into \(path)")
+        }
+        let (store, replacedCorrupt) = try await openLocalCopy()
+        let local = try await store.state()
+        if local.version > 0 && !replacedCorrupt {
+            let (header, changes) = try await client.changes(since: local.version)
             if !header.snapshotRequired {
-                if changes.isEmpty && header.digest == local.header.digest {
-                    return SyncReport(kind: .upToDate, fromVersion: local.header.datasetVersion, toVersion: header.toVersion,
-                                      figuresTransferred: 0, retractions: 0, bytesReceived: 0, replacedCorruptCopy: false)
+                if changes.isEmpty && header.digest == local.digest {
+                    return SyncReport(kind: .upToDate, fromVersion: local.version, toVersion: header.toVersion,
+                                      figuresTransferred: 0, retractions: 0, bytesReceived: 0, replacedCorruptCopy: false, notes: notes)
                 }
-                if let report = try applyDelta(local, header, changes) { return report }
+                do {
+                    return try await applyDelta(store, local, header, changes, notes: notes)
+                } catch let refused as LocalCopyError {
+                    notes.append("the changes since v\(local.version) did not give the server's dataset (\(refused)): fetching the whole dataset")
+                }
             }
         }
-        var report = try await fullDownload()
-        report.fromVersion = local?.header.datasetVersion
+        var report = try await fullDownload(into: store)
+        report.fromVersion = local.version > 0 ? local.version : nil
         report.replacedCorruptCopy = replacedCorrupt
+        report.notes = notes
+        try? FileManager.default.removeItem(atPath: legacy)
         return report
     }
 
-    /// The current local copy; `nil` when there is none, or (flagged) when it fails verification.
-    private func loadLocalCopy() throws -> (LocalSnapshot?, Bool) {
-        let result = Result { () throws(TallyClientError) -> LocalSnapshot in try LocalSnapshot.load(from: path, decodingFigures: false) }
-        switch result {
-        case .success(let snapshot): return (snapshot, false)
-        case .failure(let error):
-            switch error {
-            case .noLocalSnapshot: return (nil, false)
-            case .corruptSnapshot: return (nil, true)
-            default: throw error
+    /// The local copy, made when missing. One that does not open, or (with `verifyLocalCopy`) whose
+    /// hash does not match its figures, is moved aside and replaced by an empty one.
+    private func openLocalCopy() async throws -> (SQLiteFigureStore, Bool) {
+        do {
+            let store = try LocalCopy.openForSync(path: path)
+            if verifyLocalCopy { try await store.verify() }
+            return (store, false)
+        } catch let error as TallyClientError {
+            throw error
+        } catch {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: path + ".corrupt" + suffix)
+                try? FileManager.default.moveItem(atPath: path + suffix, toPath: path + ".corrupt" + suffix)
             }
+            return (try LocalCopy.openForSync(path: path), true)
         }
     }
 
-    /// Applies the changes in memory and writes the result if its digest is the server's; returns
-    /// nil (so a full download follows) when it is not.
-    private func applyDelta(_ local: LocalSnapshot, _ header: ChangesHeader, _ changes: [Change]) throws -> SyncReport? {
-        // The latest change per id: a new encoding, or nil for a retraction.
-        var changed: [String: [UInt8]?] = [:]
+    private func applyDelta(_ store: SQLiteFigureStore, _ local: DatasetState, _ header: ChangesHeader, _ changes: [Change],
+                            notes: [String]) async throws -> SyncReport {
+        var stored: [StoredChange] = []
         var upserts = 0, retractions = 0, bytes = 0
         for change in changes {
             switch change.kind {
             case .upsert(let figure):
-                let payload = figure.wireBytes()
-                changed[figure.id] = .some(payload)
+                stored.append(StoredChange(version: change.version, kind: .upsert(figure)))
                 upserts += 1
-                bytes += payload.count
+                bytes += figure.wireBytes().count
             case .retracted(let id):
-                changed[id] = .some(nil)
+                stored.append(StoredChange(version: change.version, kind: .retracted(id: id)))
                 retractions += 1
             case nil:
                 throw TallyClientError.protocolError("change without an upsert or a retraction")
             }
         }
-        // Merge the local figures (already in id order) with the changed ids: linear, no re-sort.
-        let changedIDs = changed.keys.sorted(by: Self.idOrder)
-        var merged: [[UInt8]] = []
-        merged.reserveCapacity(local.payloads.count + changedIDs.count)
-        var i = 0, j = 0
-        while i < local.ids.count || j < changedIDs.count {
-            if j == changedIDs.count || (i < local.ids.count && Self.idOrder(local.ids[i], changedIDs[j])) {
-                merged.append(local.payloads[i])
-                i += 1
-            } else {
-                if i < local.ids.count && local.ids[i] == changedIDs[j] { i += 1 }  // replaced or retracted
-                if let payload = changed[changedIDs[j]]! { merged.append(payload) }
-                j += 1
-            }
-        }
-        var digester = DatasetDigester()
-        for payload in merged { digester.add(encodedFigure: payload) }
-        guard digester.finalize() == header.digest else { return nil }
-        var newHeader = SnapshotHeader()
-        newHeader.schemaVersion = local.header.schemaVersion
-        newHeader.datasetVersion = header.toVersion
-        newHeader.digest = header.digest
-        newHeader.figureCount = UInt64(merged.count)
-        try LocalSnapshot.write(header: newHeader, payloads: merged, to: path)
-        return SyncReport(kind: .delta, fromVersion: local.header.datasetVersion, toVersion: header.toVersion,
-                          figuresTransferred: upserts, retractions: retractions, bytesReceived: bytes, replacedCorruptCopy: false)
+        _ = try await store.apply(stored, from: local.version, to: header.toVersion, expectedDigest: header.digest)
+        return SyncReport(kind: .delta, fromVersion: local.version, toVersion: header.toVersion, figuresTransferred: upserts,
+                          retractions: retractions, bytesReceived: bytes, replacedCorruptCopy: false, notes: notes)
     }
 
-    /// Ids in the digest's order: by UTF-8 bytes.
-    static func idOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
-
-    /// Streams the snapshot into a partial file, hashing as it goes; renames it into place only if
-    /// count and digest verify.
-    private func fullDownload() async throws -> SyncReport {
-        let writer = try SnapshotFileWriter(finalPath: path)
-        var header: SnapshotHeader?
-        var digester = DatasetDigester()
-        var count = 0
-        var bytes = 0
+    /// Streams the snapshot into the local database, batch by batch, in one transaction that
+    /// commits only if the count and the hash match the header's.
+    private func fullDownload(into store: SQLiteFigureStore) async throws -> SyncReport {
         let progress = self.progress
-        do {
-            try await client.snapshot { envelope in
-                bytes += envelope.payload.count
-                if header == nil {
-                    header = try TallyClient.decode(SnapshotHeader.self, envelope)
-                } else {
-                    digester.add(encodedFigure: envelope.payload)
-                    count += 1
-                    if count % 4096 == 0 { progress?(count, Int(header!.figureCount)) }
+        var header: SnapshotHeader?
+        var figures = 0
+        var bytes = 0
+        let state = try await store.replaceAll { deliver in
+            bytes = try await client.snapshot { envelope in
+                guard let announced = header else {
+                    let first = try TallyClient.decode(SnapshotHeader.self, envelope)
+                    guard first.schemaVersion == DatasetSchema.current else {
+                        throw TallyClientError.protocolError("the server sends dataset schema \(first.schemaVersion), this client reads \(DatasetSchema.current): upgrade tallyd")
+                    }
+                    header = first
+                    return
                 }
-                try writer.append(envelope.payload)
+                let batch = try TallyClient.decode(FigureBatch.self, envelope)
+                var page: [ReceivedFigure] = []
+                page.reserveCapacity(batch.encodings.count)
+                for encoding in batch.encodings {
+                    do {
+                        page.append(ReceivedFigure(figure: try Figure(wireBytes: encoding), encoding: encoding))
+                    } catch {
+                        throw TallyClientError.protocolError("undecodable figure in the snapshot: \(error)")
+                    }
+                }
+                try await deliver(page)
+                figures += page.count
+                progress?(figures, Int(announced.figureCount))
             }
             guard let header else { throw TallyClientError.protocolError("snapshot without a header") }
-            guard UInt64(count) == header.figureCount else {
-                throw TallyClientError.corruptSnapshot("received \(count) figures, the header announced \(header.figureCount)")
-            }
-            guard digester.finalize() == header.digest else { throw TallyClientError.corruptSnapshot("received figures do not match the digest") }
-            progress?(count, count)
-            try writer.commit()
-            return SyncReport(kind: .full, fromVersion: nil, toVersion: header.datasetVersion, figuresTransferred: count,
-                              retractions: 0, bytesReceived: bytes, replacedCorruptCopy: false)
-        } catch {
-            writer.abandon()
-            throw error
+            return SnapshotOutcome(version: header.datasetVersion, digest: header.digest, figureCount: Int(header.figureCount))
         }
+        return SyncReport(kind: .full, fromVersion: nil, toVersion: state.version, figuresTransferred: figures,
+                          retractions: 0, bytesReceived: bytes, replacedCorruptCopy: false)
     }
 }

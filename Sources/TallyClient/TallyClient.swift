@@ -80,17 +80,19 @@ public final class TallyClient: Sendable {
         try await unary("Publish", request, idempotent: false, headers: [HTTP2HeaderField("authorization", "Bearer \(token)")])
     }
 
-    /// The snapshot, message by message: the header first, then every figure's envelope payload
-    /// (its canonical bytes, which the digest covers), as they arrive.
-    public func snapshot(_ onMessage: @escaping (Envelope) async throws -> Void) async throws {
-        try await run("Snapshot", SnapshotRequest(), idempotent: true, timeout: nil, onMessage: onMessage)
+    /// The snapshot, message by message, as they arrive: the header first, then `FigureBatch`es.
+    /// Returns the response body bytes received (as they came: compressed, when they were).
+    @discardableResult
+    public func snapshot(_ onMessage: @escaping (Envelope) async throws -> Void) async throws -> Int {
+        try await run("Snapshot", SnapshotRequest(schemaVersion: DatasetSchema.current), idempotent: true, timeout: nil, onMessage: onMessage)
     }
 
     /// Changes since a version: the header, then the changes.
     public func changes(since version: UInt64) async throws -> (ChangesHeader, [Change]) {
         var header: ChangesHeader?
         var changes: [Change] = []
-        try await run("Changes", ChangesRequest(sinceVersion: version), idempotent: true, timeout: configuration.timeout) { envelope in
+        try await run("Changes", ChangesRequest(sinceVersion: version, schemaVersion: DatasetSchema.current), idempotent: true,
+                      timeout: configuration.timeout) { envelope in
             if header == nil {
                 header = try Self.decode(ChangesHeader.self, envelope)
             } else {
@@ -98,6 +100,9 @@ public final class TallyClient: Sendable {
             }
         }
         guard let header else { throw TallyClientError.protocolError("changes stream without a header") }
+        guard header.schemaVersion == DatasetSchema.current else {
+            throw TallyClientError.protocolError("the server sends dataset schema \(header.schemaVersion), this client reads \(DatasetSchema.current): upgrade tallyd")
+        }
         return (header, changes)
     }
 
@@ -132,8 +137,10 @@ public final class TallyClient: Sendable {
     /// Sends a call, retrying while that is safe: always when the server did not process it; for
     /// idempotent calls also on retryable statuses, but never once a message was handed to the caller
     /// (a stream cannot be resumed mid-way).
+    /// Returns the response body bytes of the attempt that succeeded.
+    @discardableResult
     private func run(_ method: String, _ request: some WireMessage, idempotent: Bool, timeout: Duration?,
-                     headers: [HTTP2HeaderField] = [], onMessage: @escaping (Envelope) async throws -> Void) async throws {
+                     headers: [HTTP2HeaderField] = [], onMessage: @escaping (Envelope) async throws -> Void) async throws -> Int {
         let clock = ContinuousClock()
         let deadline = timeout.map { clock.now + $0 }
         var attempt = 0
@@ -148,11 +155,10 @@ public final class TallyClient: Sendable {
                 sent = true
                 let exchange = RPCExchange(connection: connection, address: configuration.server, maxMessageSize: configuration.maxMessageSize)
                 do {
-                    try await exchange.call(method: method, request: request, timeout: remaining, extraHeaders: headers) { envelope in
+                    return try await exchange.call(method: method, request: request, timeout: remaining, extraHeaders: headers) { envelope in
                         delivered = true
                         try await onMessage(envelope)
                     }
-                    return
                 } catch HTTP2ClientError.deadlineExceeded {
                     throw TallyClientError.timedOut(configuration.server, timeout ?? .zero)
                 } catch let error as HTTP2ClientError {

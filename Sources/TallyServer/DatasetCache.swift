@@ -2,46 +2,47 @@ import Synchronization
 import TallyModel
 import TallyStore
 
-/// The current dataset in memory, with its totals engine, replaced as a whole after each publish:
-/// reads never touch SQLite or wait on each other, and always see one consistent version.
+/// The current version of the dataset, as the server answers it: a reader of that version (through
+/// the store: nothing here holds the whole dataset), its consistency report, and the prepared
+/// answers of the questions asked of it. Replaced as a whole after each publish, so a call sees one
+/// version from start to end.
 final class DatasetCache: Sendable {
     final class Current: Sendable {
-        let state: DatasetState
-        let figures: [Figure]
-        let engine: TotalsEngine
-        let findings: [ConsistencyFinding]
+        let answers: DatasetAnswers
+        let findings: ConsistencyFindings
         /// Prepared answers of this version: an answer depends only on the question and the
         /// dataset, so each is computed once per version (and goes with the version).
-        let answers = AnswerCache()
+        let prepared = AnswerCache()
 
-        init(state: DatasetState, figures: [Figure]) {
-            self.state = state
-            self.figures = figures
-            engine = TotalsEngine(figures: figures)
-            findings = ConsistencyCheck.findings(in: figures)
+        init(reader: any DatasetReader, findings: ConsistencyFindings) {
+            self.findings = findings
+            answers = DatasetAnswers(reader: reader, findings: findings)
         }
+
+        var state: DatasetState { answers.state }
     }
 
-    private let store: FigureStore
+    private let store: any FigureStore
     private let current: Mutex<Current>
 
-    init(store: FigureStore) async throws {
+    init(store: any FigureStore) async throws {
         self.store = store
-        self.current = Mutex(try await Self.load(store))
+        let reader = try await store.reader()
+        current = Mutex(Current(reader: reader, findings: try await ConsistencyFindings(reader: reader)))
     }
 
     /// The current version: one lock and one reference, cheap enough for the event loop.
     var value: Current { current.withLock { $0 } }
 
-    /// Reloads from the store (after a publish). The store is read on its own threads and the
-    /// engine built on the caller's task, never on an event loop.
-    func refresh() async throws {
-        let fresh = try await Self.load(store)
-        current.withLock { $0 = fresh }
-    }
-
-    private static func load(_ store: FigureStore) async throws -> Current {
-        let (state, figures) = try await store.snapshot()
-        return Current(state: state, figures: figures)
+    /// Moves to the version a publish made: a reader of it, and the report rechecked where the
+    /// publish changed something.
+    func advance(after publish: PublishResult) async throws {
+        let reader = try await store.reader()
+        let written = publish.changes.compactMap { change -> Figure? in
+            if case .upsert(let figure) = change.kind { figure } else { nil }
+        }
+        let findings = try await value.findings.updated(by: written, replacing: publish.replaced, reader: reader)
+        let next = Current(reader: reader, findings: findings)
+        current.withLock { $0 = next }
     }
 }

@@ -22,7 +22,7 @@ extension Router {
               Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4]) == body.count - Envelope.prefixSize
         else { return nil }
         let answer = body.withUnsafeBytes { bytes in
-            rpc.cache.value.answers.lookup(method, encoding, request: UnsafeRawBufferPointer(rebasing: bytes[Envelope.prefixSize...]))
+            rpc.cache.value.prepared.lookup(method, encoding, request: UnsafeRawBufferPointer(rebasing: bytes[Envelope.prefixSize...]))
         }
         guard let answer else { return nil }
         metrics.recordImmediate(route: method.rawValue, duration: ContinuousClock.now - started)

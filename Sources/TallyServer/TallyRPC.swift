@@ -19,25 +19,36 @@ struct TallyRPC: Sendable {
         /// Calls that stream, wait or write, whose deadline needs a timer of its own.
         var mayRunLong: Bool { [.snapshot, .changes, .watch, .publish].contains(self) }
 
-        /// For GET: the request message built from the query string (`Changes?since=N`).
+        /// For GET: the request message built from the query string (`Changes?since=N`, and
+        /// `schema=N` for either; a GET names the current schema unless it says otherwise).
         func messageFromQuery(_ query: String?) throws(CallError) -> [UInt8] {
-            guard self == .changes else { return [] }
             var since: UInt64 = 0
+            var schema = DatasetSchema.current
             for pair in (query ?? "").split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2 && parts[0] == "since" {
+                guard parts.count == 2 else { continue }
+                switch parts[0] {
+                case "since":
                     guard let value = UInt64(parts[1]) else {
                         throw CallError(.invalidArgument, "since must be a version number", violations: [FieldViolation(field: "since", description: "got '\(parts[1])'")])
                     }
                     since = value
+                case "schema":
+                    guard let value = UInt32(parts[1]) else {
+                        throw CallError(.invalidArgument, "schema must be a number", violations: [FieldViolation(field: "schema", description: "got '\(parts[1])'")])
+                    }
+                    schema = value
+                default:
+                    continue
                 }
             }
-            return ChangesRequest(sinceVersion: since).wireBytes()
+            return self == .changes ? ChangesRequest(sinceVersion: since, schemaVersion: schema).wireBytes()
+                                    : SnapshotRequest(schemaVersion: schema).wireBytes()
         }
     }
 
     let configuration: ServerConfiguration
-    let store: FigureStore
+    let store: any FigureStore
     let cache: DatasetCache
     let broadcaster: ChangeBroadcaster
     let authorizer: PublishAuthorizer
@@ -47,7 +58,6 @@ struct TallyRPC: Sendable {
     let logger: Logger
     let publishLock = AsyncLock()
 
-    static let schemaVersion: UInt32 = 1
     static let serverVersion = "tallyd 0.1.0"
 
     private func decode<M: WireMessage>(_ type: M.Type, _ bytes: [UInt8]) throws(CallError) -> M {
@@ -64,7 +74,7 @@ struct TallyRPC: Sendable {
         await stream.addHeader("tally-dataset-version", String(current.state.version))
         switch method {
         case .totals, .figures, .sources, .consistency:
-            let prepared = try prepare(method, message, current, encoding: stream.encoding, compressionThreshold: stream.compressionThreshold)
+            let prepared = try await prepare(method, message, current, encoding: stream.encoding, compressionThreshold: stream.compressionThreshold)
             await stream.send(prepared: prepared)
         case .health:
             _ = try decode(HealthRequest.self, message)
@@ -77,7 +87,7 @@ struct TallyRPC: Sendable {
             health.uptimeSeconds = Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18
             try await stream.send(health)
         case .snapshot:
-            _ = try decode(SnapshotRequest.self, message)
+            try requireSchema(try decode(SnapshotRequest.self, message).schemaVersion)
             try await snapshot(current, request: request, stream: stream)
         case .changes:
             try await changes(try decode(ChangesRequest.self, message), request: request, stream: stream)
@@ -93,35 +103,31 @@ struct TallyRPC: Sendable {
     /// for it) and kept with the dataset version under the request's bytes: the same question next
     /// time is answered on the event loop (`Router.immediateResponse`).
     func prepare(_ method: Method, _ message: [UInt8], _ current: DatasetCache.Current, encoding: MessageEncoding,
-                 compressionThreshold: Int) throws -> HTTP2PreparedResponse {
+                 compressionThreshold: Int) async throws -> HTTP2PreparedResponse {
         let payload: [UInt8]
-        switch method {
-        case .totals:
-            do {
-                let query = try WireConversions.query(try decode(TotalsRequest.self, message))
-                payload = WireConversions.response(current.engine.totals(query), version: current.state.version).wireBytes()
-            } catch let invalid as InvalidRequest {
-                throw CallError(.invalidArgument, "totals request rejected", violations: invalid.violations)
+        do {
+            switch method {
+            case .totals:
+                payload = try await current.answers.totals(try decode(TotalsRequest.self, message)).wireBytes()
+            case .figures:
+                payload = try await current.answers.figures(try decode(FiguresRequest.self, message)).wireBytes()
+            case .sources:
+                _ = try decode(SourcesRequest.self, message)
+                payload = try await current.answers.sources().wireBytes()
+            case .consistency:
+                _ = try decode(ConsistencyRequest.self, message)
+                payload = try await current.answers.consistency().wireBytes()
+            default:
+                preconditionFailure("\(method) is not answered from a cache")
             }
-        case .figures:
-            do {
-                payload = try WireConversions.figuresPage(try decode(FiguresRequest.self, message), from: current.figures,
-                                                          version: current.state.version).wireBytes()
-            } catch let invalid as InvalidRequest {
-                throw CallError(.invalidArgument, "figures request rejected", violations: invalid.violations)
-            }
-        case .sources:
-            _ = try decode(SourcesRequest.self, message)
-            payload = WireConversions.sources(current.figures, version: current.state.version).wireBytes()
-        case .consistency:
-            _ = try decode(ConsistencyRequest.self, message)
-            payload = WireConversions.report(current.findings, version: current.state.version).wireBytes()
-        default:
-            preconditionFailure("\(method) is not answered from a cache")
+        } catch let invalid as InvalidRequest {
+            throw CallError(.invalidArgument, "\(method.rawValue.lowercased()) request rejected", violations: invalid.violations)
+        } catch StoreError.tooMany(let count, let limit) {
+            throw CallError(.resourceExhausted, "the question needs \(count) figures in memory, more than this server's limit of \(limit)")
         }
         let prepared = ResponseStream.prepared(payload: payload, encoding: encoding, compressionThreshold: compressionThreshold,
                                                extraHeaders: [HTTP2HeaderField("tally-dataset-version", String(current.state.version))])
-        current.answers.insert(method, encoding, request: message, response: prepared)
+        current.prepared.insert(method, encoding, request: message, response: prepared)
         return prepared
     }
 
@@ -131,24 +137,57 @@ struct TallyRPC: Sendable {
         "\"v\(state.version)-\(state.digestHex.prefix(16))\(suffix)\""
     }
 
+    /// Refuses a client of another dataset schema with a message that says what to do.
+    private func requireSchema(_ version: UInt32) throws(CallError) {
+        guard version == DatasetSchema.current else {
+            throw CallError(.failedPrecondition, version < DatasetSchema.current
+                ? "this server sends dataset schema \(DatasetSchema.current) (batched figures, the LtHash16 digest); this client speaks \(version): upgrade tally"
+                : "this client speaks dataset schema \(version), this server \(DatasetSchema.current): upgrade tallyd")
+        }
+    }
+
+    /// Figures per `FigureBatch`, about 256 KiB of them: enough for zlib to find the repetition
+    /// between figures (a message is compressed on its own), small enough to stream.
+    static let batchBytes = 256 << 10
+
+    /// The header, then every figure of the version in id order, in batches, read from the store
+    /// page by page: memory stays a few pages whatever the dataset's size.
     private func snapshot(_ current: DatasetCache.Current, request: HTTP2Request, stream: ResponseStream) async throws {
         if request.method == "GET" {
             let tag = etag(current.state)
             await stream.addHeader("etag", tag)
             if request.headers["if-none-match"] == tag { throw NotModified() }
         }
+        let reader = current.answers.reader
         var header = SnapshotHeader()
-        header.schemaVersion = Self.schemaVersion
-        header.datasetVersion = current.state.version
-        header.digest = current.state.digest
-        header.figureCount = UInt64(current.figures.count)
+        header.schemaVersion = DatasetSchema.current
+        header.datasetVersion = reader.state.version
+        header.digest = reader.state.digest
+        header.figureCount = UInt64(reader.figureCount)
         try await stream.send(header)
-        for figure in current.figures { try await stream.send(figure) }
+        var batch = FigureBatch()
+        var batchSize = 0
+        var after: String?
+        while let page = Optional(try await reader.page(after: after, limit: 2_000)), let last = page.last {
+            after = last.id
+            for figure in page {
+                batch.encodings.append(figure.encoding)
+                batchSize += figure.encoding.count
+                if batchSize >= Self.batchBytes {
+                    try await stream.send(batch)
+                    batch.encodings.removeAll(keepingCapacity: true)
+                    batchSize = 0
+                }
+            }
+        }
+        if !batch.encodings.isEmpty { try await stream.send(batch) }
     }
 
     private func changes(_ request: ChangesRequest, request http: HTTP2Request, stream: ResponseStream) async throws {
+        try requireSchema(request.schemaVersion)
         let feed = try await store.changes(since: request.sinceVersion)
         var header = ChangesHeader()
+        header.schemaVersion = DatasetSchema.current
         header.fromVersion = request.sinceVersion
         switch feed {
         case .snapshotRequired(let state):
@@ -191,7 +230,7 @@ struct TallyRPC: Sendable {
             } catch let error as PublishError {
                 throw CallError(publish: error)
             }
-            try await cache.refresh()
+            try await cache.advance(after: result)
             metrics.datasetVersion.record(Double(result.state.version))
             broadcaster.publish(ChangeBroadcaster.Batch(version: result.state.version, changes: result.changes.map(Self.wire)))
             try? await store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)

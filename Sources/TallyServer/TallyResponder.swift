@@ -12,7 +12,7 @@ public struct TallyResponder: HTTP2Responder {
     let router: Router
     let broadcaster: ChangeBroadcaster
 
-    public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger) async throws {
+    public init(configuration: ServerConfiguration, store: any FigureStore, logger: Logger) async throws {
         let lifecycle = ServerLifecycleState()
         let metrics = ServerMetrics()
         broadcaster = ChangeBroadcaster(queueLimit: configuration.watchQueueLimit)
@@ -38,9 +38,9 @@ public struct TallyResponder: HTTP2Responder {
     /// Answers a cacheable call (`Totals`, `Figures`, `Sources`, `Consistency`) once, as its first
     /// caller would, so that the same call is answered from the cache afterwards. `request` is the
     /// message payload (no envelope), sent identity-encoded.
-    public func prime(method: String, request: [UInt8]) throws {
+    public func prime(method: String, request: [UInt8]) async throws {
         guard let method = TallyRPC.Method(rawValue: method) else { return }
-        _ = try router.rpc.prepare(method, request, router.rpc.cache.value, encoding: .identity,
+        _ = try await router.rpc.prepare(method, request, router.rpc.cache.value, encoding: .identity,
                                    compressionThreshold: router.configuration.compressionThreshold)
     }
 }

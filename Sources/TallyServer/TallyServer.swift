@@ -26,7 +26,7 @@ public final class TallyServer: Service, Sendable {
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let tls: NIOSSLContext?
 
-    public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
+    public init(configuration: ServerConfiguration, store: any FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)

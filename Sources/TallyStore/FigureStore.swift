@@ -1,134 +1,157 @@
-import Foundation
-import GRDB
-import TallyCodec
+public import TallyCodec
 public import TallyModel
 
-/// The durable dataset: figures, the dataset version and digest, and the change log, in SQLite
-/// (WAL) through GRDB. The only module that touches SQLite.
+/// The durable dataset, behind which sit SQLite (`SQLiteFigureStore`: the embedded default, and the
+/// laptop's local copy) and, for replicas, a shared database server. Every method is `async` and
+/// does its work on the store's own threads: no caller's thread, an event loop least of all, waits
+/// on a disk, a lock or a network.
 ///
-/// Every read and write is `async` and runs on GRDB's own threads: no caller's thread (an event
-/// loop least of all) ever waits on SQLite, a disk or a lock.
-///
-/// Every write is one transaction: a publish is in the store whole or not at all, even if the
-/// process is killed in the middle of it, and the stored digest always matches the stored figures.
-/// Figures are kept as their canonical wire encoding, the bytes the digest is computed over and the
-/// bytes a snapshot streams.
-public final class FigureStore: Sendable {
-    let writer: any DatabaseWriter
+/// What every implementation promises, and the shared store tests check:
+/// - a publish is one transaction, all or nothing, and makes exactly the next version; concurrent
+///   publishes serialize;
+/// - the stored hash always matches the stored figures: it is updated in the same transaction, in
+///   O(changes), from the old and new encodings of what changed;
+/// - reads see one version: a snapshot reader sees the dataset as it was when it was opened, page
+///   after page, whatever is published meanwhile.
+public protocol FigureStore: Sendable {
+    /// The current version, checksum and hash state.
+    func state() async throws -> DatasetState
 
-    /// Opens (or creates) the store at `path`. A new store is filled with `seed` as version 1.
-    public init(path: String, seed: @autoclosure () throws -> [Figure]) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Durable commits: a publish acknowledged to a client survives a power cut.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        writer = try DatabasePool(path: path, configuration: configuration)
-        try StoreMigrations.migrator.migrate(writer)
-        try seedIfEmpty(seed)
+    /// Validates the whole batch, then writes it as the next version; returns what it changed.
+    func publish(_ batch: PublishBatch) async throws -> PublishResult
+
+    /// What a client at `version` must apply to reach the current one.
+    func changes(since version: UInt64) async throws -> ChangeFeed
+
+    /// Forgets changes older than the last `versions` versions.
+    func pruneChangeLog(keepingVersions versions: UInt64) async throws
+
+    /// A reader of the current version: everything it answers comes from that version, however
+    /// long it is kept and whatever is published meanwhile (where the database allows it: a SQLite
+    /// file is read through a snapshot; see the implementation).
+    func reader() async throws -> any DatasetReader
+
+    /// Checks that the stored hash matches the stored figures, and the storage's own integrity.
+    func verify() async throws
+}
+
+/// One version of the dataset, for reading: pages of the whole (the snapshot call streams them)
+/// and the queries the answers need, each selecting and grouping in the database, so its memory is
+/// bounded by its answer rather than the dataset.
+public protocol DatasetReader: Sendable {
+    /// The version read, and how many figures it has.
+    var state: DatasetState { get }
+    var figureCount: Int { get }
+
+    /// Up to `limit` figures after `after` (all from the first when nil), as stored, in id order.
+    func page(after: String?, limit: Int) async throws -> [StoredFigure]
+
+    /// One page of the figures a query matches, in id order.
+    func figures(_ query: FigureQuery) async throws -> [Figure]
+
+    /// Every figure of these jurisdictions (the totals engine's pool); `StoreError.tooMany` past `limit`.
+    func figures(jurisdictions: Set<String>, limit: Int) async throws -> [Figure]
+
+    /// Per producer: its outlets, how many figures cite it, the first and last publication day.
+    func producerSummaries() async throws -> [ProducerSummary]
+
+    /// The consistency groups that could hold a finding (a statement made more than once; a whole
+    /// with at least two parts), and every figure of each.
+    func consistencyCandidates() async throws -> [ConsistencyGroup: [Figure]]
+
+    /// Every figure of each of these groups.
+    func figures(in groups: Set<ConsistencyGroup>) async throws -> [ConsistencyGroup: [Figure]]
+}
+
+/// A figure as stored: its id and the canonical encoding the hash covers and a snapshot streams.
+public struct StoredFigure: Sendable, Equatable {
+    public var id: String
+    public var encoding: [UInt8]
+
+    public init(id: String, encoding: [UInt8]) {
+        self.id = id
+        self.encoding = encoding
     }
+}
 
-    /// An in-memory store, for tests and tools.
-    public init(inMemoryWith seed: [Figure]) throws {
-        writer = try DatabaseQueue()
-        try StoreMigrations.migrator.migrate(writer)
-        try seedIfEmpty { seed }
+/// A Figures call's filter and page, as the store applies it.
+public struct FigureQuery: Sendable, Equatable {
+    public var jurisdiction: String?
+    public var measure: String?
+    /// The exact set of articles (an empty set: figures for all articles together).
+    public var articles: Set<String>?
+    public var overlapping: Period?
+    public var category: Category?
+    public var producer: String?
+    /// Figures with an id after this one (UTF-8 byte order).
+    public var after: String?
+    public var limit: Int
+
+    public init(jurisdiction: String? = nil, measure: String? = nil, articles: Set<String>? = nil, overlapping: Period? = nil,
+                category: Category? = nil, producer: String? = nil, after: String? = nil, limit: Int) {
+        self.jurisdiction = jurisdiction
+        self.measure = measure
+        self.articles = articles
+        self.overlapping = overlapping
+        self.category = category
+        self.producer = producer
+        self.after = after
+        self.limit = limit
     }
+}
 
-    private func seedIfEmpty(_ seed: () throws -> [Figure]) throws {
-        let seeded = try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dataset")! > 0 }
-        guard !seeded else { return }
-        let figures = try seed()
-        let violations = figures.violations()
-        guard violations.isEmpty else { throw PublishError.invalid(violations) }
-        try writer.write { db in
-            for var figure in figures {
-                figure.revision = 1
-                try insert(figure, version: 1, db)
-            }
-            try db.execute(sql: "INSERT INTO dataset (id, version, digest, log_start) VALUES (1, 1, ?, 1)",
-                           arguments: [Data(try DatasetDigest.compute(db))])
-        }
-    }
+/// How one producer is cited across the dataset.
+public struct ProducerSummary: Sendable, Equatable {
+    public var producer: String
+    /// Every outlet that reported one of its figures, sorted.
+    public var outlets: [String]
+    /// Figures citing it (once each, however many citations they have).
+    public var figureCount: Int
+    public var firstPublished: Day?
+    public var lastPublished: Day?
 
-    func insert(_ figure: Figure, version: UInt64, _ db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO figure (id, revision, body) VALUES (?, ?, ?)",
-                       arguments: [figure.id, Int64(figure.revision), Data(figure.wireBytes())])
-    }
-
-    // MARK: - Reading
-
-    /// The dataset's version and digest.
-    public func state() async throws -> DatasetState {
-        try await writer.read { db in try Self.state(db) }
-    }
-
-    static func state(_ db: Database) throws -> DatasetState {
-        guard let row = try Row.fetchOne(db, sql: "SELECT version, digest FROM dataset WHERE id = 1") else {
-            throw StoreError.notInitialised
-        }
-        let digest: Data = row["digest"]
-        return DatasetState(version: UInt64(row["version"] as Int64), digest: [UInt8](digest))
-    }
-
-    /// Every figure, in digest order (by id), with the state they belong to.
-    public func snapshot() async throws -> (state: DatasetState, figures: [Figure]) {
-        try await writer.read { db in
-            let state = try Self.state(db)
-            var figures: [Figure] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM figure ORDER BY id")
-            while let row = try rows.next() {
-                figures.append(try Self.decode(row))
-            }
-            return (state, figures)
-        }
-    }
-
-    public func figure(id: String) async throws -> Figure? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, body FROM figure WHERE id = ?", arguments: [id]).map(Self.decode)
-        }
-    }
-
-    static func decode(_ row: Row) throws -> Figure {
-        let body: Data = row["body"]
-        do {
-            return try Figure(wireBytes: [UInt8](body))
-        } catch {
-            throw StoreError.corruptFigure(id: row["id"], reason: error.description)
-        }
-    }
-
-    /// Recomputes the digest from the stored figures and compares it with the stored one.
-    public func verify() async throws {
-        try await writer.read { db in
-            let stored = try Self.state(db)
-            let actual = try DatasetDigest.compute(db)
-            guard actual == stored.digest else { throw StoreError.digestMismatch(version: stored.version) }
-        }
+    public init(producer: String, outlets: [String], figureCount: Int, firstPublished: Day?, lastPublished: Day?) {
+        self.producer = producer
+        self.outlets = outlets
+        self.figureCount = figureCount
+        self.firstPublished = firstPublished
+        self.lastPublished = lastPublished
     }
 }
 
 /// The version and digest of the dataset at one moment.
 public struct DatasetState: Sendable, Hashable {
     public var version: UInt64
-    /// SHA-256 over the canonical encoding (Proto/PROTOCOL.md, "Dataset version and digest").
-    public var digest: [UInt8]
+    /// The incremental multiset hash of the figures (Proto/PROTOCOL.md, "Dataset version and digest").
+    public var hash: DatasetHash
 
-    public init(version: UInt64, digest: [UInt8]) {
+    public init(version: UInt64, hash: DatasetHash) {
         self.version = version
-        self.digest = digest
+        self.hash = hash
     }
 
+    /// The 32-byte checksum of `hash`: what the wire calls `digest` and users compare.
+    public var digest: [UInt8] { hash.checksum }
+
     /// Lower-case hex of the digest.
-    public var digestHex: String { digest.map { String(format: "%02x", $0) }.joined() }
+    public var digestHex: String { hash.checksumHex }
 }
 
-public enum StoreError: Error, Sendable, Equatable {
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notInitialised
     /// A stored figure no longer decodes: the file was damaged outside Tally.
     case corruptFigure(id: String, reason: String)
-    /// The stored digest does not match the stored figures (`data_loss`).
+    /// The stored hash does not match the stored figures (`data_loss`).
     case digestMismatch(version: UInt64)
+    /// More figures than a caller's limit (an answer that would not fit in memory).
+    case tooMany(Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .notInitialised: "the database holds no dataset"
+        case .corruptFigure(let id, let reason): "stored figure '\(id)' does not decode: \(reason)"
+        case .digestMismatch(let version): "the stored hash of version \(version) does not match the stored figures"
+        case .tooMany(let count, let limit): "\(count) figures, more than the limit of \(limit)"
+        }
+    }
 }

@@ -1,4 +1,7 @@
+import Foundation
 import GRDB
+import TallyCodec
+import TallyModel
 
 /// The schema, as migrations. A shipped migration never changes; a new schema is a new migration.
 enum StoreMigrations {
@@ -34,6 +37,46 @@ enum StoreMigrations {
                     retracted INTEGER NOT NULL,
                     published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
                 );
+                """)
+        }
+        migrator.registerMigration("v2: searchable columns, citations, the incremental hash") { db in
+            // Columns to select and group figures on without decoding them (FigureColumns), the
+            // citations for the sources summary and the producer filter, and the LtHash16 state,
+            // which replaces the SHA-256 digest (the `digest` column now holds its checksum).
+            try db.execute(sql: """
+                ALTER TABLE figure ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT '';
+                ALTER TABLE figure ADD COLUMN measure TEXT NOT NULL DEFAULT '';
+                ALTER TABLE figure ADD COLUMN category INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE figure ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE figure ADD COLUMN rate_unit INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE figure ADD COLUMN articles TEXT NOT NULL DEFAULT '';
+                ALTER TABLE figure ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE figure ADD COLUMN start_day INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE figure ADD COLUMN end_day INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE citation (
+                    figure_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    producer TEXT NOT NULL,
+                    outlet TEXT NOT NULL,
+                    published_day INTEGER,
+                    PRIMARY KEY (figure_id, position)
+                ) WITHOUT ROWID;
+                ALTER TABLE dataset ADD COLUMN hash BLOB NOT NULL DEFAULT x'';
+                """)
+            var hash = DatasetHash()
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM figure")
+            while let row = try rows.next() {
+                let figure = try SQLiteFigureStore.decode(row)
+                let body: Data = row["body"]
+                body.withUnsafeBytes { hash.add(element: $0) }
+                try SQLiteFigureStore.writeColumns(of: figure, db)
+            }
+            try db.execute(sql: "UPDATE dataset SET hash = ?, digest = ? WHERE id = 1",
+                           arguments: [Data(hash.stateBytes), Data(hash.checksum)])
+            try db.execute(sql: """
+                CREATE INDEX figure_by_statement ON figure (jurisdiction, measure, articles, start_day, end_day, kind, rate_unit);
+                CREATE INDEX figure_by_breakdown ON figure (jurisdiction, measure, start_day, end_day);
+                CREATE INDEX citation_by_producer ON citation (producer);
                 """)
         }
         return migrator

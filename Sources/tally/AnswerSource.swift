@@ -7,8 +7,8 @@ import TallyModel
 struct AnswerSource {
     let options: GlobalOptions
 
-    func answer<T>(online: (TallyClient) async throws -> T, offline: (OfflineDataset) throws -> T) async throws -> T {
-        if options.offline { return try offline(try loadOffline()) }
+    func answer<T>(online: (TallyClient) async throws -> T, offline: (OfflineDataset) async throws -> T) async throws -> T {
+        if options.offline { return try await offline(try await loadOffline()) }
         let client = try options.makeClient()
         do {
             let result = try await online(client)
@@ -16,14 +16,14 @@ struct AnswerSource {
             return result
         } catch let error as TallyClientError {
             await client.shutdown()
-            guard error.mayAnswerOffline, let dataset = try? loadOffline() else { throw error }
+            guard error.mayAnswerOffline, let dataset = try? await loadOffline() else { throw error }
             printError("tally: \(error); answering from the local snapshot (dataset version \(dataset.version))")
-            return try offline(dataset)
+            return try await offline(dataset)
         }
     }
 
-    func loadOffline() throws -> OfflineDataset {
-        OfflineDataset(snapshot: try LocalSnapshot.load(from: options.snapshotPath))
+    func loadOffline() async throws -> OfflineDataset {
+        try await OfflineDataset(path: options.snapshotPath)
     }
 }
 

@@ -47,7 +47,7 @@ struct ChartCommand: AsyncParsableCommand {
                 chart = SeriesChart(series: answer, datasetVersion: version, options: options).render()
             } else {
                 let request = question.request
-                let response = try await source.answer(online: { try await $0.totals(request) }, offline: { try $0.totals(request) })
+                let response = try await source.answer(online: { try await $0.totals(request) }, offline: { try await $0.totals(request) })
                 chart = TotalsChart(request: request, response: response, options: options).render()
             }
             if describe {
@@ -73,7 +73,7 @@ extension AnswerSource {
         var version: UInt64 = 0
         repeat {
             let page = request
-            let response = try await answer(online: { try await $0.figures(page) }, offline: { try $0.figures(page) })
+            let response = try await answer(online: { try await $0.figures(page) }, offline: { try await $0.figures(page) })
             figures += response.figures
             version = response.datasetVersion
             request.pageToken = response.nextPageToken

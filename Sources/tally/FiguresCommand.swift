@@ -22,7 +22,7 @@ struct FiguresCommand: AsyncParsableCommand {
             request.articles = articles
             request.producer = producer ?? ""
             request.limit = limit
-            let response = try await AnswerSource(options: global).answer(online: { try await $0.figures(request) }, offline: { try $0.figures(request) })
+            let response = try await AnswerSource(options: global).answer(online: { try await $0.figures(request) }, offline: { try await $0.figures(request) })
             switch global.format {
             case .json: output(Render.json(["dataset_version": response.datasetVersion, "figures": response.figures.map(Render.figureJSON)]))
             case .csv:
@@ -46,7 +46,7 @@ struct SourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let response = try await AnswerSource(options: global).answer(online: { try await $0.sources() }, offline: { $0.sources() })
+            let response = try await AnswerSource(options: global).answer(online: { try await $0.sources() }, offline: { try await $0.sources() })
             switch global.format {
             case .json:
                 output(Render.json(["dataset_version": response.datasetVersion, "sources": response.sources.map { s in
@@ -68,7 +68,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let report = try await AnswerSource(options: global).answer(online: { try await $0.consistency() }, offline: { $0.consistency() })
+            let report = try await AnswerSource(options: global).answer(online: { try await $0.consistency() }, offline: { try await $0.consistency() })
             func kind(_ f: Finding) -> String { f.kind == .conflictingValues ? "conflicting_values" : "parts_do_not_add_up" }
             switch global.format {
             case .json:

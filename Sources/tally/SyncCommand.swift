@@ -6,15 +6,17 @@ struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Bring the local snapshot up to date (full the first time, changes after).",
-        discussion: "The snapshot lives in $TALLY_DATA_DIR, $XDG_DATA_HOME/tally or ~/.local/share/tally. An interrupted sync leaves the previous snapshot as it was."
+        discussion: "The snapshot is a SQLite database in $TALLY_DATA_DIR, $XDG_DATA_HOME/tally or ~/.local/share/tally. Changes and whole downloads are applied in one transaction, committed only when the result matches the server's digest: an interrupted or refused sync leaves the previous snapshot as it was."
     )
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "First recompute the local copy's digest from its figures (finds damage on disk; takes time in proportion to the dataset).") var verify = false
 
     func run() async throws {
         try await reportingFailures {
             let client = try global.makeClient()
             var sync = SnapshotSync(client: client, path: global.snapshotPath)
+            sync.verifyLocalCopy = verify
             if isatty(STDERR_FILENO) == 1 {
                 sync.progress = { done, total in
                     let width = 30, filled = total > 0 ? width * done / total : 0
@@ -34,6 +36,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             await client.shutdown()
             if report.replacedCorruptCopy { printError("tally: the local snapshot failed verification and was replaced") }
+            for note in report.notes { printError("tally: \(note)") }
             let kind = switch report.kind { case .upToDate: "up_to_date"; case .delta: "delta"; case .full: "full" }
             switch global.format {
             case .json:

@@ -18,7 +18,7 @@ struct TotalsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let request = question.request
-            let response = try await AnswerSource(options: global).answer(online: { try await $0.totals(request) }, offline: { try $0.totals(request) })
+            let response = try await AnswerSource(options: global).answer(online: { try await $0.totals(request) }, offline: { try await $0.totals(request) })
             output(TotalsPresentation(request: request, response: response, explain: explain).render(global.format))
         }
     }

@@ -89,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "tallyd")
 
-        let store = try FigureStore.openSeeded(path: configuration.databasePath)
+        let store = try SQLiteFigureStore.openSeeded(path: configuration.databasePath)
         let server = try await TallyServer(configuration: configuration, store: store, logger: logger)
         let address = try await server.start()
         let state = try await store.state()

@@ -53,6 +53,7 @@ EXIT_DEADLINE = 124
 CONTENT_TYPE = "application/tally+proto"
 HEALTH_PATH = "/tally.v1.Tally/Health"
 EMPTY_ENVELOPE_HEX = "0000000000"  # flags 0, length 0: an empty request message
+SNAPSHOT_REQUEST_HEX = "00000000020802"  # SnapshotRequest { schema_version: 2 }
 
 # HTTP/2 frame types and flags we inspect ourselves (RFC 9113, section 6).
 FRAME_SETTINGS = 0x4
@@ -731,8 +732,9 @@ def scenario_slow_reader(host, port, params):
     peer = Peer(host, port, initial_window=window)
     peer.handshake()
     headers = request_headers(peer.authority, "POST", path)
-    response = exchange(peer, headers, bytes.fromhex(EMPTY_ENVELOPE_HEX),
-                        time.monotonic() + seconds, acknowledge=False)
+    # A Snapshot names the dataset schema it reads (field 1 = 2); other calls take an empty message.
+    body = bytes.fromhex(SNAPSHOT_REQUEST_HEX if path.endswith("/Snapshot") else EMPTY_ENVELOPE_HEX)
+    response = exchange(peer, headers, body, time.monotonic() + seconds, acknowledge=False)
     if response is not None and hold > 0:
         # Keep the stalled connection open longer, still not reading-to-acknowledge, while the
         # test checks that the server goes on serving other connections.

@@ -5,7 +5,8 @@ Written from the paper (Lewi, Kim, Maykov, Weis, "Securing Update Propagation wi
 Hashing", ePrint 2019/227: LtHash_{n,d} with n = 1024 lanes of d = 16 bits, elements added lane by
 lane modulo 2^d) and the construction in Proto/PROTOCOL.md ("Dataset version and digest"). It shares
 no code with the Swift implementation (Sources/TallyCodec/Snapshot/DatasetHash*.swift): SHA-256
-comes from Python's hashlib, the lane arithmetic is plain integers.
+comes from Python's hashlib, AES from the `cryptography` package (OpenSSL), the lane arithmetic is
+plain integers.
 
 The `lthash` package from PyPI (pinned in requirements.txt) uses another expansion (keyed BLAKE2b,
 which swift-crypto lacks), so its hashes cannot be compared with Tally's; its lane arithmetic
@@ -28,28 +29,26 @@ import sys
 
 LANES = 1024
 STATE_BYTES = 2 * LANES
-ELEMENT_TAG = b"tally-lthash16-v1-element"
-CHECKSUM_TAG = b"tally-lthash16-v1-checksum"
+ELEMENT_TAG = b"tally-lthash16-v2-element"
+CHECKSUM_TAG = b"tally-lthash16-v2-checksum"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def seed(element: bytes) -> bytes:
+def key(element: bytes) -> bytes:
     return hashlib.sha256(ELEMENT_TAG + element).digest()
 
 
-def mgf1_sha256(seed_bytes: bytes, length: int) -> bytes:
-    """RFC 8017, B.2.1: T = Hash(seed || I2OSP(0, 4)) || Hash(seed || I2OSP(1, 4)) || ..."""
-    out = b""
-    counter = 0
-    while len(out) < length:
-        out += hashlib.sha256(seed_bytes + counter.to_bytes(4, "big")).digest()
-        counter += 1
-    return out[:length]
+def aes256_ctr_keystream(key_bytes: bytes, length: int) -> bytes:
+    """AES-256 in counter mode from a counter block of 16 zero bytes (the block is incremented as
+    one 128-bit big-endian integer, NIST SP 800-38A): the keystream is the encryption of zeros."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    encryptor = Cipher(algorithms.AES(key_bytes), modes.CTR(bytes(16))).encryptor()
+    return encryptor.update(bytes(length)) + encryptor.finalize()
 
 
 def expansion(element: bytes) -> bytes:
     """The element's lanes as 2,048 bytes (1,024 little-endian UInt16)."""
-    return mgf1_sha256(seed(element), STATE_BYTES)
+    return aes256_ctr_keystream(key(element), STATE_BYTES)
 
 
 def lanes_of(state_bytes: bytes) -> list:
@@ -147,7 +146,7 @@ def write_vectors(path):
         "generated_by": "Tests/Interop/lthash_peer.py vectors Proto/vectors/lthash16.json (make vectors)",
         "empty": {"state_hex": empty.state().hex(), "checksum_hex": empty.checksum().hex()},
         "expansions": [
-            {"element_hex": e.hex(), "seed_hex": seed(e).hex(), "lanes_hex": expansion(e).hex()}
+            {"element_hex": e.hex(), "key_hex": key(e).hex(), "lanes_hex": expansion(e).hex()}
             for e in [b"", b"abc"]
         ],
         "sets": sets,

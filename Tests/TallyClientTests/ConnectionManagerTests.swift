@@ -6,7 +6,7 @@ import Testing
 
 /// One connection for many callers: concurrent callers share one connection attempt, a broken
 /// connection is replaced once, and nothing is left open behind the manager's back.
-@Suite(.timeLimit(.minutes(1))) struct ConnectionManagerTests {
+@Suite(.timeLimit(.minutes(5))) struct ConnectionManagerTests {
     final class FakeConnection: ManagedConnection {
         let id: Int
         private let usable = Atomic(true)

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TallyClient
+import TallyStore
 import TallyCodec
 import TallyModel
 import TallyTestSupport
@@ -23,43 +24,70 @@ struct FaultTests {
         return try TallyClient(configuration: configuration)
     }
 
-    @Test func flippedBytesInTheLocalSnapshotAreDetectedAndReplaced() async throws {
+    /// A stored figure damaged on disk (one byte flipped in its row, by Python's sqlite3, as a
+    /// failing disk or a stray write would): `sync --verify` finds the copy's digest no longer
+    /// matches its figures, and replaces the copy with a full download.
+    @Test(.enabled(if: Peers.pythonTestsEnabled, "needs TALLY_PYTHON"))
+    func aDamagedFigureIsFoundByVerifyAndTheCopyReplaced() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try TallydProcess()
         defer { server.stop() }
-        let path = directory.appendingPathComponent("snapshot.tally").path
+        let path = directory.appendingPathComponent("snapshot.sqlite").path
         let client = try makeClient(server.port)
-        do {
-            _ = try await SnapshotSync(client: client, path: path).sync()
-        } catch {
-            print("FAILED: \(error)\ntallyd log:\n\(server.log)")
-            throw error
-        }
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[bytes.count / 2] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: TallyClientError.self) { try LocalSnapshot.load(from: path) }
+        _ = try await SnapshotSync(client: client, path: path).sync()
+        let python = try #require(Peers.python)
+        let flip = try runProcess(python, ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            (body,) = db.execute("SELECT body FROM figure ORDER BY id LIMIT 1 OFFSET 7").fetchone()
+            body = bytearray(body); body[len(body) // 2] ^= 0x20
+            db.execute("UPDATE figure SET body = ? WHERE id = (SELECT id FROM figure ORDER BY id LIMIT 1 OFFSET 7)", (bytes(body),))
+            db.commit()
+            """, path])
+        #expect(flip.status == 0, "\(flip.stderr)")
 
-        let report = try await SnapshotSync(client: client, path: path).sync()
+        var sync = SnapshotSync(client: client, path: path)
+        #expect(try await sync.sync().kind == .upToDate, "without --verify the damage is not looked for")
+        sync.verifyLocalCopy = true
+        let report = try await sync.sync()
         #expect(report.kind == .full)
         #expect(report.replacedCorruptCopy)
-        #expect(try LocalSnapshot.load(from: path).header.datasetVersion == 1)
+        try await LocalCopy.open(path: path).verify()
+        #expect(try await OfflineDataset(path: path).version == 1)
+        await client.shutdown()
+    }
+
+    /// A local copy that is not a database any more (truncated to garbage) is replaced on sync.
+    @Test func aLocalCopyThatDoesNotOpenIsReplaced() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try TallydProcess()
+        defer { server.stop() }
+        let path = directory.appendingPathComponent("snapshot.sqlite").path
+        let client = try makeClient(server.port)
+        _ = try await SnapshotSync(client: client, path: path).sync()
+        try Data(Array("not a database, only the first bytes of one".utf8)).write(to: URL(fileURLWithPath: path))
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        await #expect(throws: TallyClientError.self) { try await OfflineDataset(path: path) }
+        let report = try await SnapshotSync(client: client, path: path).sync()
+        #expect(report.kind == .full && report.replacedCorruptCopy)
+        #expect(try await OfflineDataset(path: path).version == 1)
         await client.shutdown()
     }
 
     /// tallyd is killed (SIGKILL) while a large delta is being transferred: the sync fails, the old
-    /// snapshot is intact and still answers, and the next sync, against a restarted server, completes.
+    /// copy is intact and still answers, and the next sync, against a restarted server, completes.
     @Test func serverKilledMidSyncLeavesTheOldSnapshotIntact() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("tally.sqlite").path
-        let path = directory.appendingPathComponent("snapshot.tally").path
+        let path = directory.appendingPathComponent("snapshot.sqlite").path
         // Version 1, the embedded dataset: the local copy.
         var server = try TallydProcess(database: database)
         var client = try makeClient(server.port)
         _ = try await SnapshotSync(client: client, path: path).sync()
-        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let before = try await LocalCopy.open(path: path).state()
         await client.shutdown()
         server.stop()
         // Version 2 adds 60,000 figures: a large delta (about 10 MB).
@@ -77,17 +105,17 @@ struct FaultTests {
             Issue.record("the sync finished before the server was killed; the test needs a larger delta")
             return
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-        let offline = OfflineDataset(snapshot: try LocalSnapshot.load(from: path))
+        #expect(try await LocalCopy.open(path: path).state() == before)
+        let offline = try await OfflineDataset(path: path)
         #expect(offline.version == 1)
-        #expect(try offline.totals(TotalsRequest(jurisdiction: "RU", measure: "cases_received_by_courts")).total?.value == .exact(20_662))
+        #expect(try await offline.totals(TotalsRequest(jurisdiction: "RU", measure: "cases_received_by_courts")).total?.value == .exact(20_662))
         await client.shutdown()
 
         server = try TallydProcess(database: database)
         client = try makeClient(server.port)
         let report = try await SnapshotSync(client: client, path: path).sync()
         #expect(report.toVersion == 2)
-        #expect(try LocalSnapshot.load(from: path).figures.count == offline.snapshot.figures.count + 60_000)
+        #expect(try await LocalCopy.open(path: path).allFigures().count == offline.answers.reader.figureCount + 60_000)
         await client.shutdown()
         server.stop()
     }

@@ -3,6 +3,7 @@ import Testing
 import TallyClient
 import TallyCodec
 import TallyModel
+import TallyStore
 import TallyTestSupport
 
 /// The client library against a real tallyd: sync, offline answers, publish, watch.
@@ -11,7 +12,7 @@ final class SyncEndToEndTests {
     let server: TallydProcess
     let client: TallyClient
     let directory: URL
-    var snapshotPath: String { directory.appendingPathComponent("snapshot.tally").path }
+    var snapshotPath: String { directory.appendingPathComponent("snapshot.sqlite").path }
     static let token = "e2e-token"
 
     init() throws {
@@ -40,7 +41,7 @@ final class SyncEndToEndTests {
         let report = try await SnapshotSync(client: client, path: snapshotPath).sync()
         #expect(report.kind == .full)
         #expect(report.figuresTransferred >= 40)
-        let offline = OfflineDataset(snapshot: try LocalSnapshot.load(from: snapshotPath))
+        let offline = try await OfflineDataset(path: snapshotPath)
         for question in Self.questions {
             #expect(try await client.totals(question) == offline.totals(question))
         }
@@ -49,6 +50,10 @@ final class SyncEndToEndTests {
         var all = FiguresRequest()
         all.limit = 1_000
         #expect(try await client.figures(all) == offline.figures(all))
+        var page = FiguresRequest()
+        page.limit = 7
+        page.producer = "Mediazona"
+        #expect(try await client.figures(page) == offline.figures(page))
         await client.shutdown()
     }
 
@@ -58,7 +63,7 @@ final class SyncEndToEndTests {
         let sync = SnapshotSync(client: client, path: snapshotPath)
         _ = try await sync.sync()
         let question = TotalsRequest(jurisdiction: "UA", measure: "cases_received_by_courts", window: Period(text: "2024-01-01..2024-12-31"))
-        #expect(try OfflineDataset(snapshot: LocalSnapshot.load(from: snapshotPath)).totals(question).total == nil)
+        #expect(try await OfflineDataset(path: snapshotPath).totals(question).total == nil)
 
         let client = self.client
         let watched = Task { () throws -> Change? in
@@ -86,9 +91,9 @@ final class SyncEndToEndTests {
         #expect(report.kind == .delta)
         #expect(report.figuresTransferred == 1)
         #expect(report.toVersion == 2)
-        let offline = OfflineDataset(snapshot: try LocalSnapshot.load(from: snapshotPath))
+        let offline = try await OfflineDataset(path: snapshotPath)
         #expect(offline.version == 2)
-        #expect(try offline.totals(question).total?.value == .exact(5_000))
+        #expect(try await offline.totals(question).total?.value == .exact(5_000))
         #expect(try await client.totals(question) == offline.totals(question))
 
         let again = try await sync.sync()
@@ -115,7 +120,7 @@ extension SyncEndToEndTests {
     @Test func mixedBatchArrivesAsAVerifiedDelta() async throws {
         let sync = SnapshotSync(client: client, path: snapshotPath)
         _ = try await sync.sync()
-        var replaced = try #require(try LocalSnapshot.load(from: snapshotPath).figures.first { $0.id == "mz-2023-12-ru-tried-2023" })
+        var replaced = try #require(try await LocalCopy.open(path: snapshotPath).allFigures().first { $0.id == "mz-2023-12-ru-tried-2023" })
         replaced.value = .exact(5_594)
         replaced.revision = 0
         var request = PublishRequest()
@@ -128,10 +133,10 @@ extension SyncEndToEndTests {
         #expect(report.kind == .delta)
         #expect(report.figuresTransferred == 2)
         #expect(report.retractions == 1)
-        let local = try LocalSnapshot.load(from: snapshotPath)
-        #expect(local.figures.contains { $0.id == "zz-last-id" })
-        #expect(!local.figures.contains { $0.id == "bloggers-2022-ru-refusing-share" })
-        #expect(local.figures.first { $0.id == replaced.id }?.value == .exact(5_594))
+        let local = try await LocalCopy.open(path: snapshotPath).allFigures()
+        #expect(local.contains { $0.id == "zz-last-id" })
+        #expect(!local.contains { $0.id == "bloggers-2022-ru-refusing-share" })
+        #expect(local.first { $0.id == replaced.id }?.value == .exact(5_594))
         await client.shutdown()
     }
 }

@@ -82,10 +82,10 @@ final class HAProxyTests {
         #expect(totals.breakdown.last?.value == .exact(124))
 
         // A full sync is a streamed response: it only succeeds if the end-of-stream status arrived.
-        let snapshotPath = directory.appendingPathComponent("snapshot.tally").path
+        let snapshotPath = directory.appendingPathComponent("snapshot.sqlite").path
         let report = try await SnapshotSync(client: client, path: snapshotPath).sync()
         #expect(report.kind == .full)
-        #expect(try LocalSnapshot.load(from: snapshotPath).header.datasetVersion == 1)
+        #expect(try await OfflineDataset(path: snapshotPath).version == 1)
 
         // Watch through the proxy sees a publish made through the proxy.
         let watcher = try self.client()
@@ -121,7 +121,7 @@ final class HAProxyTests {
         await client.shutdown()
         let curl = try #require(PeerTools.path("curl"), "curl is not installed")
         let request = directory.appendingPathComponent("request.bin")
-        try Data(EnvelopeFramer().frame(SnapshotRequest())).write(to: request)
+        try Data(EnvelopeFramer().frame(SnapshotRequest(schemaVersion: DatasetSchema.current))).write(to: request)
         let body = directory.appendingPathComponent("body.bin"), head = directory.appendingPathComponent("head.txt")
         let result = try runProcess(curl, ["-sS", "--http2", "--cacert", caCertificate, "-H", "content-type: application/tally+proto",
                                            "--data-binary", "@\(request.path)", "-D", head.path, "-o", body.path,

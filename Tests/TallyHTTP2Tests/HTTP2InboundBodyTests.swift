@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 @testable import TallyHTTP2
 
-@Suite(.timeLimit(.minutes(1))) struct HTTP2InboundBodyTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTP2InboundBodyTests {
     /// A reader waiting for a chunk that will never come ends when its task is cancelled.
     @Test func aWaitingReaderEndsOnCancellation() async throws {
         let body = HTTP2InboundBody { _ in }

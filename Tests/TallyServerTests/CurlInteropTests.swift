@@ -48,16 +48,18 @@ final class CurlInteropTests {
         #expect(try response.callStatus() == .ok)
     }
 
-    /// The snapshot carries a digest the client can recompute; GET with the ETag answers 304.
+    /// The snapshot carries a digest the client can recompute from the figures of its batches;
+    /// GET with the ETag answers 304.
     @Test func snapshotIsVerifiableAndCacheable() throws {
-        let response = try curl.call(.init(path: "/tally.v1.Tally/Snapshot"))
+        let response = try curl.call(.init(path: "/tally.v1.Tally/Snapshot", body: EnvelopeFramer().frame(SnapshotRequest(schemaVersion: DatasetSchema.current))))
         let envelopes = try response.envelopes()
         let header = try SnapshotHeader(wireBytes: envelopes[0].payload)
-        let figures = envelopes.dropFirst().dropLast()
+        #expect(header.schemaVersion == DatasetSchema.current)
+        let figures = try envelopes.dropFirst().dropLast().flatMap { try FigureBatch(wireBytes: $0.payload).encodings }
         #expect(Int(header.figureCount) == figures.count)
-        var digester = DatasetDigester()
-        for envelope in figures { digester.add(encodedFigure: envelope.payload) }
-        #expect(digester.finalize() == header.digest)
+        var hash = DatasetHash()
+        for encoding in figures { hash.add(element: encoding) }
+        #expect(hash.checksum == header.digest)
 
         let get = try curl.call(.init(path: "/tally.v1.Tally/Snapshot", method: "GET", body: nil, headers: []))
         #expect(get.status == 200)
@@ -66,6 +68,19 @@ final class CurlInteropTests {
         let again = try curl.call(.init(path: "/tally.v1.Tally/Snapshot", method: "GET", body: nil, headers: ["if-none-match: \(etag)"]))
         #expect(again.status == 304)
         #expect(again.body.isEmpty)
+    }
+
+    /// A client older than dataset schema 2 (it sends no schema) is told to upgrade, never handed
+    /// figures it would check against the wrong digest.
+    @Test func anOldClientIsToldToUpgrade() throws {
+        for path in ["/tally.v1.Tally/Snapshot", "/tally.v1.Tally/Changes"] {
+            let body = path.hasSuffix("Snapshot") ? EnvelopeFramer().frame(SnapshotRequest()) : EnvelopeFramer().frame(ChangesRequest(sinceVersion: 1, schemaVersion: 0))
+            let response = try curl.call(.init(path: path, body: body))
+            let status = try response.callStatus()
+            #expect(status.code == .failedPrecondition, "\(path)")
+            #expect(status.message.contains("upgrade tally"), "\(status.message)")
+            #expect(try response.envelopes().count == 1, "nothing but the status")
+        }
     }
 
     /// Compression is negotiated per call: a large answer comes back compressed when the client

@@ -11,7 +11,7 @@ import TallyServer
 import TallyStore
 import TallyTestSupport
 
-/// A watcher that reads more slowly than publishes come: the server does not skip it forward
+/// A watcher that stops reading while publishes come: the server does not skip it forward
 /// silently (it ends the watch with `unavailable` once the watcher's queue is full), and the
 /// client resumes after the last change it received, so it ends up with every change exactly once.
 @Suite(.timeLimit(.minutes(3)))
@@ -28,7 +28,7 @@ struct WatchBackpressureTests {
         configuration.http2.settings.maxBufferedBodyPerStream = 8 << 10
         var logger = Logger(label: "tallyd-test")
         logger.logLevel = .warning
-        let server = try await TallyServer(configuration: configuration, store: try FigureStore(inMemoryWith: SyntheticFigures.make(count: 3, prefix: "seed")),
+        let server = try await TallyServer(configuration: configuration, store: try SQLiteFigureStore(inMemoryWith: SyntheticFigures.make(count: 3, prefix: "seed")),
                                            logger: logger)
         try await server.start()
         let port = try #require(server.port)
@@ -57,6 +57,9 @@ struct WatchBackpressureTests {
             let watcher = try Self.client(port, window: 8 << 10)
             let received = Mutex<[(version: UInt64, id: String)]>([])
             let interruptions = Mutex<[String]>([])
+            // The watcher takes its first change, then stops reading until every publish is done:
+            // as slow a reader as can be, whatever the machine's speed.
+            let (gate, open) = AsyncStream<Void>.makeStream()
             let watch = Task {
                 try await watcher.resumingWatch(since: 1, onInterruption: { interruption in
                     interruptions.withLock { $0.append("\(interruption.error)") }
@@ -66,7 +69,7 @@ struct WatchBackpressureTests {
                         received.append((change.version, figure.id))
                         return received.count
                     }
-                    if count < publishes { try await Task.sleep(for: .milliseconds(25)) }  // a slow reader
+                    if count == 1 { for await _ in gate { break } }
                 }
             }
 
@@ -77,6 +80,8 @@ struct WatchBackpressureTests {
                 let answer = try await publisher.publish(request, token: Self.token)
                 #expect(answer.datasetVersion == UInt64(index) + 2)
             }
+            open.yield()
+            open.finish()
 
             let deadline = ContinuousClock.now + .seconds(90)
             while received.withLock({ $0.count }) < publishes && ContinuousClock.now < deadline {

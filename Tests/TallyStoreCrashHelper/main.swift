@@ -12,7 +12,7 @@ guard arguments.count == 3, let count = Int(arguments[2]) else {
     exit(2)
 }
 do {
-    let store = try FigureStore.openSeeded(path: arguments[1])
+    let store = try SQLiteFigureStore.openSeeded(path: arguments[1])
     let figures = SyntheticFigures.make(count: count)
     FileHandle.standardOutput.write(Data("publishing\n".utf8))
     let result = try await store.publish(PublishBatch(figures: figures, comment: "crash test"))

@@ -22,7 +22,7 @@ import TallyTestSupport
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("store.sqlite").path
-        let before = try await FigureStore.openSeeded(path: path).state()
+        let before = try await SQLiteFigureStore.openSeeded(path: path).state()
 
         let process = Process()
         process.executableURL = helper
@@ -45,9 +45,10 @@ import TallyTestSupport
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(walSizeAtKill >= walBytesBeforeKill)
 
-        let reopened = try FigureStore.openSeeded(path: path)
+        let reopened = try SQLiteFigureStore.openSeeded(path: path)
         try await reopened.verify()
-        let (state, figures) = try await reopened.snapshot()
+        let state = try await reopened.state()
+        let figures = try await reopened.allFigures()
         let generated = figures.filter { $0.id.hasPrefix("gen-") }.count
         if state.version == before.version {
             #expect(state == before)
@@ -56,6 +57,6 @@ import TallyTestSupport
             #expect(state.version == before.version + 1)
             #expect(generated == Self.batchSize)
         }
-        #expect(state.digest == DatasetDigester.digest(of: figures))
+        #expect(state.hash == DatasetHash(figures: figures))
     }
 }

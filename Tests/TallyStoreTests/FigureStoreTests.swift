@@ -6,56 +6,61 @@ import TallyModel
 import TallyStore
 import TallyTestSupport
 
+/// What every store promises (`FigureStore`), checked on each backend.
 @Suite struct FigureStoreTests {
     let seed = SyntheticFigures.make(count: 20, prefix: "seed")
 
-    private func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tally-store-\(UUID().uuidString).sqlite").path
-    }
-
-    @Test func newStoreIsSeededAsVersionOneWithTheDigestOfItsFigures() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
-        let (state, figures) = try await store.snapshot()
+    @Test(arguments: StoreBackend.allCases)
+    func newStoreIsSeededAsVersionOneWithTheHashOfItsFigures(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
+        let state = try await store.state()
+        let figures = try await store.allFigures()
         #expect(state.version == 1)
         #expect(figures.count == 20)
         #expect(figures.allSatisfy { $0.revision == 1 })
-        #expect(state.digest == DatasetDigester.digest(of: figures))
+        #expect(state.hash == DatasetHash(figures: figures))
+        #expect(state.digest == DatasetHash(figures: figures).checksum)
         try await store.verify()
     }
 
     @Test func embeddedDatasetSeedsAFileStoreInWALMode() async throws {
-        let path = temporaryPath()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tally-store-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try FigureStore.openSeeded(path: path)
-        #expect(try await store.snapshot().figures.count == (try EmbeddedDataset.load()).count)
+        let store = try SQLiteFigureStore.openSeeded(path: path)
+        #expect(try await store.allFigures().count == (try EmbeddedDataset.load()).count)
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
         // Reopening does not seed again.
-        let again = try FigureStore.openSeeded(path: path)
+        let again = try SQLiteFigureStore.openSeeded(path: path)
         #expect(try await again.state() == store.state())
     }
 
-    @Test func publishIsOneNewVersionWithRevisionsAndADigest() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
+    @Test(arguments: StoreBackend.allCases)
+    func publishIsOneNewVersionAndUpdatesTheHashFromWhatChanged(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
         var changed = seed[3]
         changed.value = .exact(1)
         let added = SyntheticFigures.make(count: 2, prefix: "new")
         let result = try await store.publish(PublishBatch(figures: [changed] + added, retractIDs: [seed[5].id], comment: "test"))
         #expect(result.state.version == 2)
         #expect(result.upserted == 3 && result.retracted == 1)
-        let (state, figures) = try await store.snapshot()
-        #expect(state == result.state)
+        #expect(Set(result.replaced.map(\.id)) == [seed[3].id, seed[5].id], "the old versions, for derived state")
+        let figures = try await store.allFigures()
+        #expect(try await store.state() == result.state)
         #expect(figures.count == 21)
-        #expect(try await store.figure(id: seed[3].id)?.value == .exact(1))
-        #expect(try await store.figure(id: seed[3].id)?.revision == 2)
-        #expect(try await store.figure(id: seed[4].id)?.revision == 1)
-        #expect(try await store.figure(id: seed[5].id) == nil)
-        #expect(state.digest == DatasetDigester.digest(of: figures))
-        #expect(state.digest != (try await FigureStore(inMemoryWith: seed).state().digest))
+        #expect(figures.first { $0.id == seed[3].id }?.value == .exact(1))
+        #expect(figures.first { $0.id == seed[3].id }?.revision == 2)
+        #expect(figures.first { $0.id == seed[4].id }?.revision == 1)
+        #expect(!figures.contains { $0.id == seed[5].id })
+        // The hash kept in O(changes) is the hash of the figures computed from scratch.
+        #expect(result.state.hash == DatasetHash(figures: figures))
+        #expect(result.state.digest != (try await backend.make(seed: seed).state().digest))
+        try await store.verify()
     }
 
     /// One bad figure in a batch: every problem named by position, id and field; nothing written.
-    @Test func badBatchWritesNothing() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
+    @Test(arguments: StoreBackend.allCases)
+    func badBatchWritesNothing(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
         let before = try await store.state()
         var bad = SyntheticFigures.make(count: 3, prefix: "b")
         bad[1].period = Period(start: Day(iso: "2025-01-02")!, end: Day(iso: "2025-01-01")!)
@@ -68,19 +73,37 @@ import TallyTestSupport
             try await store.publish(PublishBatch(figures: [SyntheticFigures.make(count: 1, prefix: "ok")[0]], retractIDs: ["nope"]))
         }
         #expect(try await store.state() == before)
-        #expect(try await store.snapshot().figures.count == 20)
+        #expect(try await store.allFigures().count == 20)
     }
 
-    @Test func expectedVersionGuardsAgainstLostUpdates() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
+    @Test(arguments: StoreBackend.allCases)
+    func expectedVersionGuardsAgainstLostUpdates(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
         let one = SyntheticFigures.make(count: 1, prefix: "x")
         await #expect(throws: PublishError.versionMismatch(expected: 7, current: 1)) { try await store.publish(PublishBatch(figures: one, expectedVersion: 7)) }
         #expect(try await store.publish(PublishBatch(figures: one, expectedVersion: 1)).state.version == 2)
         await #expect(throws: PublishError.empty) { try await store.publish(PublishBatch()) }
     }
 
-    @Test func changeFeedCollapsesToTheLatestChangePerFigure() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
+    /// Publishes at the same moment serialize: versions rise by one each, nothing is lost, and
+    /// the stored hash is the hash of the stored figures.
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentPublishesSerialize(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
+        let versions = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for index in 0..<8 {
+                group.addTask { try await store.publish(PublishBatch(figures: SyntheticFigures.make(count: 5, prefix: "c\(index)"))).state.version }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(versions.sorted() == Array(2...9))
+        #expect(try await store.allFigures().count == 20 + 40)
+        try await store.verify()
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func changeFeedCollapsesToTheLatestChangePerFigure(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
         var a = seed[0]
         a.value = .exact(10)
         _ = try await store.publish(PublishBatch(figures: [a]))                 // v2
@@ -109,26 +132,15 @@ import TallyTestSupport
         if case .changes(_, _, let last) = try await store.changes(since: 3) { #expect(last.count == 1) } else { Issue.record("expected a delta") }
     }
 
-    /// Applying the feed to an old copy gives the current dataset, digest included.
-    @Test func feedAppliedToAnOldCopyReproducesTheDataset() async throws {
-        let store = try FigureStore(inMemoryWith: seed)
-        var copy = Dictionary(uniqueKeysWithValues: try await store.snapshot().figures.map { ($0.id, $0) })
-        var rng = SeededRandom(seed: 3)
-        for round in 0..<5 {
-            let current = try await store.snapshot().figures
-            var changed = SyntheticFigures.make(count: 3, prefix: "r\(round)")
-            changed.append(try #require(current.randomElement(using: &rng)))
-            changed[3].value = .exact(Int64(round))
-            let retract = current.map(\.id).filter { !changed.map(\.id).contains($0) }.prefix(1)
-            _ = try await store.publish(PublishBatch(figures: changed, retractIDs: Array(retract)))
-        }
-        guard case .changes(_, let state, let changes) = try await store.changes(since: 1) else { Issue.record("expected a delta"); return }
-        for change in changes {
-            switch change.kind {
-            case .upsert(let figure): copy[figure.id] = figure
-            case .retracted(let id): copy[id] = nil
-            }
-        }
-        #expect(DatasetDigester.digest(of: Array(copy.values)) == state.digest)
+    /// A reader keeps reading the version it was opened at while publishes go on.
+    @Test func aReaderSeesOneVersionWhateverIsPublished() async throws {
+        let store = try await StoreBackend.sqliteFile.make(seed: seed)
+        let reader = try await store.reader()
+        _ = try await store.publish(PublishBatch(figures: SyntheticFigures.make(count: 30, prefix: "later"), retractIDs: [seed[0].id]))
+        let seen = try await reader.allFigures()
+        #expect(reader.state.version == 1)
+        #expect(seen.count == 20 && seen.contains { $0.id == seed[0].id })
+        #expect(DatasetHash(figures: seen) == reader.state.hash)
+        #expect(try await store.reader().allFigures().count == 49)
     }
 }

@@ -190,7 +190,14 @@ extension ConsistencyReport: Arbitrary {
 }
 
 extension SnapshotRequest: Arbitrary {
-    public static func arbitrary(using rng: inout SeededRandom) -> SnapshotRequest { SnapshotRequest() }
+    public static func arbitrary(using rng: inout SeededRandom) -> SnapshotRequest { SnapshotRequest(schemaVersion: rng.uint32()) }
+}
+
+extension FigureBatch: Arbitrary {
+    /// Encodings of arbitrary figures: a batch's elements are embedded `Figure` messages.
+    public static func arbitrary(using rng: inout SeededRandom) -> FigureBatch {
+        FigureBatch(encodings: rng.array { Figure.arbitrary(using: &$0).wireBytes() })
+    }
 }
 
 extension SnapshotHeader: Arbitrary {
@@ -205,7 +212,9 @@ extension SnapshotHeader: Arbitrary {
 }
 
 extension ChangesRequest: Arbitrary {
-    public static func arbitrary(using rng: inout SeededRandom) -> ChangesRequest { ChangesRequest(sinceVersion: rng.uint64()) }
+    public static func arbitrary(using rng: inout SeededRandom) -> ChangesRequest {
+        ChangesRequest(sinceVersion: rng.uint64(), schemaVersion: rng.uint32())
+    }
 }
 
 extension ChangesHeader: Arbitrary {
@@ -216,6 +225,7 @@ extension ChangesHeader: Arbitrary {
         h.digest = rng.bytes(Int.random(in: 0...32, using: &rng))
         h.snapshotRequired = rng.chance(0.5)
         h.changeCount = rng.uint64()
+        h.schemaVersion = rng.uint32()
         return h
     }
 }

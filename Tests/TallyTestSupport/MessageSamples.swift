@@ -100,18 +100,20 @@ public enum MessageSamples {
             r.datasetVersion = 4
             return r
         }(),
-        SnapshotRequest(),
+        SnapshotRequest(schemaVersion: DatasetSchema.current),
         {
             var h = SnapshotHeader()
-            h.schemaVersion = 1
+            h.schemaVersion = 2
             h.datasetVersion = 42
             h.digest = Array(0..<32)
             h.figureCount = 1_000_000
             return h
         }(),
+        FigureBatch(encodings: [figure.wireBytes(), figure.wireBytes()]),
         ChangesRequest(sinceVersion: 40),
         {
             var h = ChangesHeader()
+            h.schemaVersion = 2
             h.fromVersion = 40
             h.toVersion = 42
             h.digest = Array(repeating: 0xAB, count: 32)

@@ -53,7 +53,7 @@ func measure() async throws {
     logger.logLevel = .warning
     let store = try FigureStore(inMemoryWith: try EmbeddedDataset.load())
     let responder = try await TallyResponder(configuration: ServerConfiguration(), store: store, logger: logger)
-    try responder.prime(method: "Totals", request: payload)
+    try await responder.prime(method: "Totals", request: payload)
 
     let channel = EmbeddedChannel()
     _ = try HTTP2ServerConnection.configure(channel, configuration: HTTP2ServerConfiguration(), responder: responder)

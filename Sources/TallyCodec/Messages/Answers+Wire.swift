@@ -3,6 +3,8 @@ public import TallyModel
 /// A request whose fields name no valid question: one violation per field.
 public struct InvalidRequest: Error, Sendable {
     public var violations: [FieldViolation]
+
+    public init(violations: [FieldViolation]) { self.violations = violations }
 }
 
 /// Between the model's answers and the schema's messages. Server and client (offline) both answer

@@ -9,7 +9,7 @@ public enum MessageRegistry {
         FiguresRequest.self, FiguresResponse.self,
         SourcesRequest.self, SourceSummary.self, SourcesResponse.self,
         ConsistencyRequest.self, Finding.self, StatedValue.self, ConsistencyReport.self,
-        SnapshotRequest.self, SnapshotHeader.self, ChangesRequest.self, ChangesHeader.self, Change.self,
+        SnapshotRequest.self, SnapshotHeader.self, FigureBatch.self, ChangesRequest.self, ChangesHeader.self, Change.self,
         PublishRequest.self, PublishResponse.self,
         WatchRequest.self, Heartbeat.self, WatchEvent.self,
         HealthRequest.self, HealthResponse.self,

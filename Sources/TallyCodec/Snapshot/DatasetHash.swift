@@ -7,8 +7,8 @@ import Crypto
 /// expanded into 1,024 pseudo-random lanes (`DatasetHash+Expansion.swift`) that are *added* lane by
 /// lane modulo 2^16 to include it and subtracted to take it out. Addition commutes, so the state
 /// depends only on the multiset of elements, never on their order: adding, replacing or retracting
-/// one figure costs one expansion (a SHA-256 pass over its encoding, then 64 one-block SHA-256
-/// hashes), however large the dataset, and two states combine by adding them.
+/// one figure costs one expansion (a SHA-256 pass over its encoding, then 2 KiB of AES-256-CTR
+/// keystream), however large the dataset, and two states combine by adding them.
 ///
 /// What users see and compare is the 32-byte `checksum`, SHA-256 over the state; the full state is
 /// what is stored (`stateBytes`), because only the state can be updated further.
@@ -70,7 +70,7 @@ public struct DatasetHash: Sendable, Hashable {
         words.flatMap { word in (0..<Self.lanesPerWord).map { UInt16(truncatingIfNeeded: word >> (16 * $0)) } }
     }
 
-    /// What users see and compare: SHA-256 over the tag `tally-lthash16-v1-checksum` followed by
+    /// What users see and compare: SHA-256 over the tag `tally-lthash16-v2-checksum` followed by
     /// `stateBytes`. 32 bytes; equal checksums mean equal states (up to SHA-256 collisions).
     public var checksum: [UInt8] {
         var hasher = SHA256()
@@ -90,11 +90,8 @@ public struct DatasetHash: Sendable, Hashable {
     /// Includes one element (one more occurrence, if it is already in).
     public mutating func add(element bytes: UnsafeRawBufferPointer) {
         words.withUnsafeMutableBufferPointer { state in
-            Self.expand(bytes) { block, lanes in
-                for w in 0..<Self.wordsPerBlock {
-                    let k = block * Self.wordsPerBlock + w
-                    state[k] = LaneArithmetic.add(state[k], Self.word(w, of: lanes))
-                }
+            Self.expand(bytes) { lanes in
+                for k in 0..<Self.wordCount { state[k] = LaneArithmetic.add(state[k], Self.word(k, of: lanes)) }
             }
         }
     }
@@ -103,11 +100,8 @@ public struct DatasetHash: Sendable, Hashable {
     /// here: the state then stands for a multiset with a negative count, and matches no dataset.
     public mutating func remove(element bytes: UnsafeRawBufferPointer) {
         words.withUnsafeMutableBufferPointer { state in
-            Self.expand(bytes) { block, lanes in
-                for w in 0..<Self.wordsPerBlock {
-                    let k = block * Self.wordsPerBlock + w
-                    state[k] = LaneArithmetic.subtract(state[k], Self.word(w, of: lanes))
-                }
+            Self.expand(bytes) { lanes in
+                for k in 0..<Self.wordCount { state[k] = LaneArithmetic.subtract(state[k], Self.word(k, of: lanes)) }
             }
         }
     }

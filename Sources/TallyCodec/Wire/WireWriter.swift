@@ -232,6 +232,15 @@ extension WireWriter {
         }
     }
 
+    /// A length-delimited field written even when empty: an embedded message given as its bytes
+    /// (an empty message is still an element of a repeated field).
+    @inlinable
+    public mutating func lengthDelimited(_ field: Int, _ value: [UInt8]) {
+        writeTag(field, .lengthDelimited)
+        writeVarint(UInt64(value.count))
+        value.withUnsafeBytes { writeRawBytes($0) }
+    }
+
     @inlinable
     public mutating func bytes(_ field: Int, _ value: [UInt8]) {
         guard !value.isEmpty else { return }

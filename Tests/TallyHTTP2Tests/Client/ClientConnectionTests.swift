@@ -6,7 +6,7 @@ import Testing
 /// A client call is a scope: leaving it by return, throw or cancellation resets a stream that is
 /// still open and gives back whatever it received that nobody read. Against a real nghttp2 server
 /// session in memory, on a test channel.
-@Suite(.timeLimit(.minutes(1))) struct ClientConnectionTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientConnectionTests {
     static let request = [HTTP2HeaderField(":method", "POST"), HTTP2HeaderField(":scheme", "http"),
                           HTTP2HeaderField(":authority", "localhost"), HTTP2HeaderField(":path", "/test")]
 

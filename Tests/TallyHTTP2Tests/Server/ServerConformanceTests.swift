@@ -4,7 +4,7 @@ import Testing
 @testable import TallyHTTP2
 
 /// Frames written by hand, for what a well-behaved client library will not send.
-@Suite(.timeLimit(.minutes(1))) struct ServerConformanceTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerConformanceTests {
     static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
     static func frame(type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {

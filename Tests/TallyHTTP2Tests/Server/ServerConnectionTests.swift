@@ -6,7 +6,7 @@ import Testing
 
 /// The server connection on a test channel with a manual clock, against a real nghttp2 client in
 /// memory: timers fire when the test moves time, never because a sleep was long enough.
-@Suite(.timeLimit(.minutes(1))) struct ServerConnectionTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerConnectionTests {
     static let request = [HTTP2HeaderField(":method", "POST"), HTTP2HeaderField(":scheme", "http"),
                           HTTP2HeaderField(":authority", "localhost"), HTTP2HeaderField(":path", "/test")]
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Flow control on the server side, with the manual window: a client sends only what the
 /// application reads (plus one window), and bytes nobody will read are given back at once.
-@Suite(.timeLimit(.minutes(1))) struct ServerFlowControlTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerFlowControlTests {
     typealias Harness = ServerConnectionTests.Harness
     typealias Responder = ServerConnectionTests.Responder
 

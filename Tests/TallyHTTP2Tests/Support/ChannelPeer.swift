@@ -32,7 +32,7 @@ final class ChannelPeer: @unchecked Sendable {
 
     /// Exchanges until `condition` holds, giving tasks woken by the channel (a responder, a
     /// caller) time to run; fails after `timeout`, so a broken expectation never hangs a test.
-    func exchange(until condition: () -> Bool, timeout: Duration = .seconds(10), _ what: String = "condition") async throws {
+    func exchange(until condition: () -> Bool, timeout: Duration = .seconds(120), _ what: String = "condition") async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             try await exchange()

@@ -1,31 +1,7 @@
 import GRDB
-public import TallyModel
+import TallyModel
 
-/// What a client at some version must apply to reach the current one.
-public enum ChangeFeed: Sendable, Equatable {
-    /// The client's version is older than the change log reaches (or newer than the store, after a
-    /// reset): it must fetch the full snapshot.
-    case snapshotRequired(DatasetState)
-    /// The latest change of every figure changed since the client's version, in version order.
-    case changes(since: UInt64, state: DatasetState, [StoredChange])
-}
-
-public struct StoredChange: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        case upsert(Figure)
-        case retracted(id: String)
-    }
-
-    public var version: UInt64
-    public var kind: Kind
-
-    public init(version: UInt64, kind: Kind) {
-        self.version = version
-        self.kind = kind
-    }
-}
-
-extension FigureStore {
+extension SQLiteFigureStore {
     /// Changes since `version`, collapsed to the latest per figure: a figure changed three times is
     /// sent once, as it is now.
     public func changes(since version: UInt64) async throws -> ChangeFeed {

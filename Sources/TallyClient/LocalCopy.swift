@@ -1,0 +1,30 @@
+import Foundation
+public import TallyStore
+
+/// The dataset on the laptop: a SQLite database at `path`, the same store code as the server's.
+/// A sync applies a delta in one transaction, or replaces the whole in one, each committed only when
+/// its hash matches the server's digest, so no interruption (a cut connection, `kill -9`, a full
+/// disk) leaves anything but the previous version.
+public enum LocalCopy {
+    /// The copy at `path` for answering offline; `noLocalSnapshot` when there is none yet, or only
+    /// one in the first version's format (a sync replaces it).
+    public static func open(path: String) throws(TallyClientError) -> SQLiteFigureStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw .noLocalSnapshot(path: path) }
+        do {
+            return try SQLiteFigureStore.localCopy(path: path)
+        } catch {
+            throw .corruptSnapshot("\(path): \(error)")
+        }
+    }
+
+    /// The copy at `path` for syncing into, made when missing (its directory too). Throws the
+    /// database's own error when the file is there but is not a usable copy.
+    static func openForSync(path: String) throws -> SQLiteFigureStore {
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw TallyClientError.badArguments("cannot make the data directory for \(path): \(error)")
+        }
+        return try SQLiteFigureStore.localCopy(path: path)
+    }
+}

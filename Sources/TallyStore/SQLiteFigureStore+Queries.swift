@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import TallyCodec
+public import TallyModel
+
+extension SQLiteFigureStore {
+    /// A reader pinned to the current version: for a file, a GRDB snapshot (a read transaction of
+    /// its own in the WAL, which sees nothing published after it was opened, and holds nothing up);
+    /// for an in-memory store (tests), the store itself.
+    public func reader() async throws -> any DatasetReader {
+        if let pool = writer as? DatabasePool {
+            let snapshot = try pool.makeSnapshot()
+            return try await SQLiteDatasetReader(database: snapshot)
+        }
+        return try await SQLiteDatasetReader(database: writer)
+    }
+}
+
+/// One version of a SQLite store, read through queries that select and group in SQL.
+struct SQLiteDatasetReader: DatasetReader {
+    let database: any DatabaseReader
+    let state: DatasetState
+    let figureCount: Int
+
+    init(database: any DatabaseReader) async throws {
+        self.database = database
+        (state, figureCount) = try await database.read { db in
+            (try SQLiteFigureStore.state(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM figure")!)
+        }
+    }
+
+    func page(after: String?, limit: Int) async throws -> [StoredFigure] {
+        try await database.read { db in
+            let rows = if let after {
+                try Row.fetchAll(db, sql: "SELECT id, body FROM figure WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, limit])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT id, body FROM figure ORDER BY id LIMIT ?", arguments: [limit])
+            }
+            return rows.map { row in
+                let body: Data = row["body"]
+                return StoredFigure(id: row["id"], encoding: [UInt8](body))
+            }
+        }
+    }
+
+    func figures(_ query: FigureQuery) async throws -> [Figure] {
+        try await database.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let jurisdiction = query.jurisdiction { conditions.append("jurisdiction = ?"); arguments.append(jurisdiction) }
+            if let measure = query.measure { conditions.append("measure = ?"); arguments.append(measure) }
+            if let articles = query.articles { conditions.append("articles = ?"); arguments.append(FigureColumns.articles(articles)) }
+            if let period = query.overlapping {
+                conditions.append("start_day <= ? AND end_day >= ?")
+                arguments += [period.end.daysSinceEpoch, period.start.daysSinceEpoch]
+            }
+            if let category = query.category { conditions.append("category = ?"); arguments.append(category.wireValue) }
+            if let producer = query.producer {
+                conditions.append("id IN (SELECT figure_id FROM citation WHERE producer = ?)")
+                arguments.append(producer)
+            }
+            // Ids compare as UTF-8 bytes: SQLite's BINARY collation on TEXT.
+            if let after = query.after { conditions.append("id > ?"); arguments.append(after) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments.append(query.limit)
+            return try Row.fetchAll(db, sql: "SELECT id, body FROM figure \(filter) ORDER BY id LIMIT ?",
+                                    arguments: StatementArguments(arguments)).map(SQLiteFigureStore.decode)
+        }
+    }
+
+    func figures(jurisdictions: Set<String>, limit: Int) async throws -> [Figure] {
+        try await database.read { db in
+            let list = jurisdictions.sorted()
+            let marks = list.map { _ in "?" }.joined(separator: ",")
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM figure WHERE jurisdiction IN (\(marks))",
+                                         arguments: StatementArguments(list))!
+            guard count <= limit else { throw StoreError.tooMany(count, limit: limit) }
+            return try Row.fetchAll(db, sql: "SELECT id, body FROM figure WHERE jurisdiction IN (\(marks)) ORDER BY id",
+                                    arguments: StatementArguments(list)).map(SQLiteFigureStore.decode)
+        }
+    }
+
+    func producerSummaries() async throws -> [ProducerSummary] {
+        try await database.read { db in
+            var outlets: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT producer, outlet FROM citation") {
+                outlets[row[0], default: []].append(row[1])
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT producer, COUNT(DISTINCT figure_id), MIN(published_day), MAX(published_day) FROM citation GROUP BY producer
+                """).map { row in
+                let producer: String = row[0]
+                let first: Int32? = row[2], last: Int32? = row[3]
+                return ProducerSummary(producer: producer, outlets: (outlets[producer] ?? []).sorted(), figureCount: row[1],
+                                       firstPublished: first.map(Day.init(daysSinceEpoch:)), lastPublished: last.map(Day.init(daysSinceEpoch:)))
+            }.sorted { $0.producer < $1.producer }
+        }
+    }
+
+    func consistencyCandidates() async throws -> [ConsistencyGroup: [Figure]] {
+        try await database.read { db in
+            var groups: [GroupColumns] = try Row.fetchAll(db, sql: """
+                SELECT jurisdiction, measure, articles, start_day, end_day, kind, rate_unit FROM figure
+                GROUP BY jurisdiction, measure, articles, start_day, end_day, kind, rate_unit HAVING COUNT(*) > 1
+                """).map { row in
+                .statement(jurisdiction: row[0], measure: row[1], articles: row[2], startDay: row[3], endDay: row[4], kind: row[5], rateUnit: row[6])
+            }
+            groups += try Row.fetchAll(db, sql: """
+                SELECT jurisdiction, measure, start_day, end_day FROM figure WHERE kind = ? AND article_count <= 1
+                GROUP BY jurisdiction, measure, start_day, end_day
+                HAVING SUM(article_count = 0) >= 1 AND SUM(article_count = 1) >= 2
+                """, arguments: [FigureColumns.countKind]).map { row in
+                .breakdown(jurisdiction: row[0], measure: row[1], startDay: row[2], endDay: row[3])
+            }
+            return try Self.members(of: groups, db)
+        }
+    }
+
+    func figures(in groups: Set<ConsistencyGroup>) async throws -> [ConsistencyGroup: [Figure]] {
+        try await database.read { db in try Self.members(of: groups.map(GroupColumns.init), db) }
+    }
+
+    private static func members(of groups: [GroupColumns], _ db: Database) throws -> [ConsistencyGroup: [Figure]] {
+        var members: [ConsistencyGroup: [Figure]] = [:]
+        for columns in groups {
+            let rows: [Row]
+            switch columns {
+            case .statement(let jurisdiction, let measure, let articles, let startDay, let endDay, let kind, let rateUnit):
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT id, body FROM figure WHERE jurisdiction = ? AND measure = ? AND articles = ? AND start_day = ? AND end_day = ?
+                    AND kind = ? AND rate_unit = ? ORDER BY id
+                    """, arguments: [jurisdiction, measure, articles, startDay, endDay, kind, rateUnit])
+            case .breakdown(let jurisdiction, let measure, let startDay, let endDay):
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT id, body FROM figure WHERE jurisdiction = ? AND measure = ? AND start_day = ? AND end_day = ?
+                    AND kind = ? AND article_count <= 1 ORDER BY id
+                    """, arguments: [jurisdiction, measure, startDay, endDay, FigureColumns.countKind])
+            }
+            members[columns.group] = try rows.map(SQLiteFigureStore.decode)
+        }
+        return members
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+public import TallyCodec
+public import TallyModel
+
+/// The dataset in SQLite (WAL) through GRDB: the embedded default for tallyd, and the laptop's
+/// local copy (the same code: the client applies a delta in one transaction and checks the hash
+/// before it commits).
+///
+/// Every write is one transaction: a publish is in the store whole or not at all, even if the
+/// process is killed in the middle of it, and the stored hash always matches the stored figures.
+/// Figures are kept as their canonical wire encoding (what the hash covers and a snapshot streams)
+/// beside searchable columns (`FigureColumns`) and their citations.
+public final class SQLiteFigureStore: FigureStore {
+    let writer: any DatabaseWriter
+
+    /// Opens (or creates) the store at `path`. A new store is filled with `seed` as version 1.
+    public init(path: String, seed: @autoclosure () throws -> [Figure]) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Durable commits: a publish acknowledged to a client survives a power cut.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(writer)
+        try seedIfEmpty(seed)
+    }
+
+    /// An in-memory store, for tests and tools.
+    public init(inMemoryWith seed: [Figure]) throws {
+        writer = try DatabaseQueue()
+        try StoreMigrations.migrator.migrate(writer)
+        try seedIfEmpty { seed }
+    }
+
+    /// An empty local copy at `path` (no dataset yet: a full sync fills it), or the one there.
+    public static func localCopy(path: String) throws -> SQLiteFigureStore {
+        try SQLiteFigureStore(path: path, seed: [])
+    }
+
+    private func seedIfEmpty(_ seed: () throws -> [Figure]) throws {
+        let seeded = try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dataset")! > 0 }
+        guard !seeded else { return }
+        let figures = try seed()
+        let violations = figures.violations()
+        guard violations.isEmpty else { throw PublishError.invalid(violations) }
+        try writer.write { db in
+            var hash = DatasetHash()
+            for var figure in figures {
+                figure.revision = 1
+                hash.add(element: try Self.insert(figure, db))
+            }
+            try db.execute(sql: "INSERT INTO dataset (id, version, digest, log_start, hash) VALUES (1, ?, ?, 1, ?)",
+                           arguments: [figures.isEmpty ? 0 : 1, Data(hash.checksum), Data(hash.stateBytes)])
+        }
+    }
+
+    /// Writes a figure (row, columns, citations), replacing one with its id; returns its encoding.
+    @discardableResult
+    static func insert(_ figure: Figure, _ db: Database) throws -> [UInt8] {
+        let encoding = figure.wireBytes()
+        try insert(figure, encoding: encoding, db)
+        return encoding
+    }
+
+    static func insert(_ figure: Figure, encoding: [UInt8], _ db: Database) throws {
+        let columns = FigureColumns(figure)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO figure (id, revision, body, jurisdiction, measure, category, kind, rate_unit, articles, article_count, start_day, end_day)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [figure.id, Int64(figure.revision), Data(encoding), columns.jurisdiction, columns.measure, columns.category,
+                             columns.kind, columns.rateUnit, columns.articles, columns.articleCount, columns.startDay, columns.endDay])
+        try writeCitations(of: figure, db)
+    }
+
+    /// Fills the columns and citations of a figure already in the table (the v2 migration).
+    static func writeColumns(of figure: Figure, _ db: Database) throws {
+        let columns = FigureColumns(figure)
+        try db.execute(sql: """
+            UPDATE figure SET jurisdiction = ?, measure = ?, category = ?, kind = ?, rate_unit = ?, articles = ?, article_count = ?,
+                              start_day = ?, end_day = ? WHERE id = ?
+            """, arguments: [columns.jurisdiction, columns.measure, columns.category, columns.kind, columns.rateUnit, columns.articles,
+                             columns.articleCount, columns.startDay, columns.endDay, figure.id])
+        try writeCitations(of: figure, db)
+    }
+
+    private static func writeCitations(of figure: Figure, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM citation WHERE figure_id = ?", arguments: [figure.id])
+        for (position, citation) in figure.citations.enumerated() {
+            try db.execute(sql: "INSERT INTO citation (figure_id, position, producer, outlet, published_day) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [figure.id, position, citation.producer, citation.outlet, citation.published?.daysSinceEpoch])
+        }
+    }
+
+    static func delete(id: String, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM figure WHERE id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM citation WHERE figure_id = ?", arguments: [id])
+    }
+
+    // MARK: - Reading
+
+    public func state() async throws -> DatasetState {
+        try await writer.read { db in try Self.state(db) }
+    }
+
+    static func state(_ db: Database) throws -> DatasetState {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, hash FROM dataset WHERE id = 1") else {
+            throw StoreError.notInitialised
+        }
+        let bytes: Data = row["hash"]
+        return DatasetState(version: UInt64(row["version"] as Int64), hash: try DatasetHash(stateBytes: bytes))
+    }
+
+    /// The figure stored under `id`, and its encoding.
+    static func stored(id: String, _ db: Database) throws -> (Figure, [UInt8])? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, body FROM figure WHERE id = ?", arguments: [id]) else { return nil }
+        let body: Data = row["body"]
+        return (try decode(row), [UInt8](body))
+    }
+
+    public func figure(id: String) async throws -> Figure? {
+        try await writer.read { db in try Self.stored(id: id, db)?.0 }
+    }
+
+    static func decode(_ row: Row) throws -> Figure {
+        let body: Data = row["body"]
+        do {
+            return try Figure(wireBytes: [UInt8](body))
+        } catch {
+            throw StoreError.corruptFigure(id: row["id"], reason: error.description)
+        }
+    }
+
+    /// Recomputes the hash from the stored figures and compares it with the stored one.
+    public func verify() async throws {
+        try await writer.read { db in
+            let stored = try Self.state(db)
+            var actual = DatasetHash()
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, body FROM figure")
+            while let row = try rows.next() {
+                let body: Data = row["body"]
+                body.withUnsafeBytes { actual.add(element: $0) }
+            }
+            guard actual == stored.hash else { throw StoreError.digestMismatch(version: stored.version) }
+        }
+    }
+}
