@@ -46,7 +46,7 @@ public final class TallyServer: Service, Sendable {
         let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
                            authorizer: PublishAuthorizer(token: configuration.publishToken), metrics: metrics,
                            lifecycle: lifecycle, logger: logger)
-        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle)
+        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle, web: WebSite(cache: cache))
     }
 
     /// Binds the listening socket; returns the address (the port, when 0 was asked for).
