@@ -61,9 +61,9 @@ struct AnswerTable {
         let links = line.figureIndexes.compactMap { index -> String? in
             guard Int(index) < response.figures.count else { return nil }
             return figureLink(response.figures[Int(index)].id)
-        }.joined(separator: ", ")
+        }.joined(separator: " ")
         return "<tr\(isTotal ? " class=\"total\"" : "")><th scope=\"row\">\(h(label))</th><td class=\"value\" id=\"\(id)\">\(h(valueText(line.value)))</td>"
-            + "<td>\(periodHTML(line.period))</td><td>\(how)</td><td>\(links.isEmpty ? "—" : links)</td></tr>\n"
+            + "<td class=\"period\">\(periodHTML(line.period, short: true))</td><td>\(how)</td><td class=\"figures\">\(links.isEmpty ? "—" : links)</td></tr>\n"
     }
 
     private func notAnswered() -> String {
@@ -76,7 +76,7 @@ struct AnswerTable {
         var out = "<h3>\(h(heading))</h3>\n<ul>\n"
         for candidate in response.candidates where Int(candidate.figureIndex) < response.figures.count {
             let figure = response.figures[Int(candidate.figureIndex)]
-            out += "<li>\(figureLink(figure.id)): \(h(valueText(figure.value))), \(periodHTML(figure.period)). \(h(candidate.reason))</li>\n"
+            out += "<li>\(figureLink(figure.id)): \(h(valueText(figure.value))), \(periodHTML(figure.period)) — \(h(candidate.reason))</li>\n"
         }
         return out + "</ul>\n"
     }

@@ -67,11 +67,18 @@ func periodText(_ period: Period) -> String {
     return period.start == period.end ? dateText(period.start) : "\(dateText(period.start)) – \(dateText(period.end))"
 }
 
-/// A `<time>` element for a period, machine-readable as ISO dates.
-func periodHTML(_ period: Period) -> String {
+/// "1 Sep 2022": for table cells, where a whole window must fit on one line.
+func shortDateText(_ day: Day) -> String {
+    let (y, m, d) = day.civil
+    return "\(d) \(monthNames[m - 1].prefix(3)) \(y)"
+}
+
+/// `<time>` elements for a period, machine-readable as ISO dates; `short` months in tables.
+func periodHTML(_ period: Period, short: Bool = false) -> String {
     guard period != .unset else { return "" }
-    if period.start == period.end { return "<time datetime=\"\(period.start.iso)\">\(h(dateText(period.start)))</time>" }
-    return "<time datetime=\"\(period.start.iso)\">\(h(dateText(period.start)))</time> – <time datetime=\"\(period.end.iso)\">\(h(dateText(period.end)))</time>"
+    let text = short ? shortDateText : dateText
+    if period.start == period.end { return "<time datetime=\"\(period.start.iso)\">\(h(text(period.start)))</time>" }
+    return "<time datetime=\"\(period.start.iso)\">\(h(text(period.start)))</time> – <time datetime=\"\(period.end.iso)\">\(h(text(period.end)))</time>"
 }
 
 /// A value as a reader says it: "20,662", "more than 4,600"; "not available" for none.

@@ -23,7 +23,7 @@ enum PageStyle {
     form.question button{grid-column:1/-1;justify-self:start;font:inherit;font-weight:600;padding:.4rem 1.2rem;border:0;border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
     table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
     th,td{border-bottom:1px solid var(--rule);padding:.35rem .5rem;text-align:left;vertical-align:top}thead th{border-bottom:2px solid var(--ink)}
-    td.value{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;font-weight:600}tr.total th,tr.total td{background:var(--band)}
+    td.period{white-space:nowrap}td.figures{font-size:.85rem}td.figures a{display:block;white-space:nowrap}td.figures code{overflow-wrap:normal}td.value{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;font-weight:600}tr.total th,tr.total td{background:var(--band)}
     .derived{font-size:.85rem;color:var(--muted)}.muted{color:var(--muted)}
     figure{margin:1rem 0}figure svg{max-width:100%;height:auto;display:block}figcaption{font-size:.9rem;color:var(--muted)}
     details summary{cursor:pointer;color:var(--accent)}

@@ -40,7 +40,7 @@ public struct TotalsPage: Sendable {
 
     public func render() -> String {
         var body = "<h1>\(h(heading))</h1>\n"
-        body += "<p class=\"lead\">\(h(articlesPhrase(question.articles).capitalizedFirst)) · \(answeredWindow.map(periodHTML) ?? "the widest window the figures cover") · dataset version \(datasetVersion)</p>\n"
+        body += "<p class=\"lead\">\(h(articlesPhrase(question.articles).capitalizedFirst)) · \(answeredWindow.map { periodHTML($0) } ?? "the widest window the figures cover") · dataset version \(datasetVersion)</p>\n"
         body += "<h2 id=\"ask\">Ask</h2>\n" + QuestionForm(question: question).render()
         body += "<h2 id=\"answer\">Answer</h2>\n" + AnswerTable(request: question.totalsRequest, response: answer).render()
         body += "<h2 id=\"charts\">Charts</h2>\n" + charts()
