@@ -126,6 +126,24 @@ final class ReadmeExamplesTests {
         for skip in Self.skipped { #expect(commands.contains { $0.hasPrefix(skip.prefix) }, "skip list names a command the README no longer has: \(skip.prefix)") }
     }
 
+    /// The exit codes the README lists are those `tally --help` lists (Sources/tally/Failure.swift
+    /// and ChartFile.swift raise them), each with the same meaning.
+    @Test func exitCodesAreTheHelps() throws {
+        let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let help = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("tally").path, ["--help"], environment: environment).stdout
+        func codes(_ text: String) throws -> [String: String] {
+            let start = try #require(text.range(of: "Exit codes: "), "no exit codes in:\n\(text)")
+            let sentence = text[start.upperBound...].prefix { $0 != "." }.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return Dictionary(uniqueKeysWithValues: sentence.components(separatedBy: ", ").map { item in
+                let parts = item.split(separator: " ", maxSplits: 1)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            })
+        }
+        let documented = try codes(readme), listed = try codes(help)
+        #expect(Set(listed.keys) == ["0", "64", "65", "66", "69", "70", "71", "73", "75", "76", "77"])
+        #expect(Set(documented.keys) == Set(listed.keys), "README: \(documented)\nhelp: \(listed)")
+    }
+
     /// `tally` from this build first on PATH; its server and data in the test's own places.
     var environment: [String: String] {
         ["PATH": "\(TallydProcess.productsDirectory.path):/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
