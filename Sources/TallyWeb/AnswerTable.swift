@@ -11,7 +11,8 @@ struct AnswerTable {
     func render() -> String {
         let lines = (response.total.map { [$0] } ?? []) + response.breakdown
         guard !lines.isEmpty else { return notAnswered() }
-        var out = "<table id=\"answer-table\">\n<caption>\(h(caption))</caption>\n"
+        // In a box that scrolls sideways on a narrow screen, rather than the page.
+        var out = "<div class=\"scroll\"><table id=\"answer-table\">\n<caption>\(h(caption))</caption>\n"
         out += "<thead><tr><th scope=\"col\">Row</th><th scope=\"col\">Value</th><th scope=\"col\">Period</th><th scope=\"col\">How it was reached</th><th scope=\"col\">Figures</th></tr></thead>\n<tbody>\n"
         if let total = response.total {
             out += row(total, label: "Total", id: "total", isTotal: true)
@@ -19,7 +20,7 @@ struct AnswerTable {
         for (index, line) in response.breakdown.enumerated() {
             out += row(line, label: rowLabel(line), id: "row-\(index + 1)", isTotal: false)
         }
-        out += "</tbody>\n</table>\n"
+        out += "</tbody>\n</table></div>\n"
         if request.breakdown == .jurisdiction {
             out += "<p class=\"muted\">Each country's number comes from its own figures and sources; they are compared here, never added.</p>\n"
         }

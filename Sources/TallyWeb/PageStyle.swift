@@ -16,11 +16,12 @@ enum PageStyle {
     form.question{background:var(--band);border:1px solid var(--rule);border-radius:6px;padding:.8rem 1rem;display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.6rem 1rem}
     form.question label,form.question legend{display:block;font-weight:600;font-size:.95rem}
     form.question select,form.question input[type=date]{width:100%;font:inherit;padding:.25rem;border:1px solid #767676;border-radius:4px;background:#fff}
-    form.question .wide{grid-column:span 2}
+    form.question .wide{grid-column:span 2}@media (max-width:34rem){form.question .wide{grid-column:auto}}
     form.question fieldset{grid-column:1/-1;border:1px solid var(--rule);border-radius:4px;margin:0;padding:.3rem .8rem .5rem}
     form.question fieldset p{margin:.2rem 0}form.question .choice{display:inline-block;margin-right:1rem;font-weight:400}
     form.question .hint{grid-column:1/-1;margin:0;color:var(--muted);font-size:.9rem}
     form.question button{grid-column:1/-1;justify-self:start;font:inherit;font-weight:600;padding:.4rem 1.2rem;border:0;border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
+    .scroll{overflow-x:auto}
     table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
     th,td{border-bottom:1px solid var(--rule);padding:.35rem .5rem;text-align:left;vertical-align:top}thead th{border-bottom:2px solid var(--ink)}
     td.period{white-space:nowrap}td.figures{font-size:.85rem}td.figures a{display:block;white-space:nowrap}td.figures code{overflow-wrap:normal}td.value{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;font-weight:600}tr.total th,tr.total td{background:var(--band)}
