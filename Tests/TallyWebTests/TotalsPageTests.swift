@@ -72,6 +72,15 @@ import TallyWeb
         #expect(page.components(separatedBy: "the chart as text</summary>").count == 4)
     }
 
+    /// Anchors and labels work only if every id is unique, the charts' inner ids included.
+    @Test func idsAreUnique() throws {
+        for query in ["from=2022-09-01&to=2025-05-31&by=article", "by=jurisdiction", "measure=convictions"] {
+            let ids = try render(query).matches(of: /\sid="([^"]+)"/).map { String($0.1) }
+            #expect(ids.count > 30)
+            #expect(Set(ids).count == ids.count, "duplicate ids for \(query): \(Dictionary(grouping: ids) { $0 }.filter { $0.value.count > 1 }.keys.sorted())")
+        }
+    }
+
     /// Nothing fetched from anywhere: no script, no external style sheet, font or image.
     @Test func selfContained() throws {
         let page = try render(nil)
