@@ -8,7 +8,7 @@ import TallyTestSupport
 /// answer on the page, validators and 304s (and new ones after a publish), the 400 page, HEAD,
 /// other methods refused, and the files' formats.
 @Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: PeerTools.enabled("curl"), "needs curl"))
-final class WebRouteTests {
+final class WebSiteTests {
     let server: TallydProcess
     let directory: URL
     static let token = "web-token"
