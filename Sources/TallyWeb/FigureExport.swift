@@ -69,17 +69,10 @@ public struct FigureExport: Sendable {
     /// A file name that says what is in it: `tally-figures-v3.csv`.
     public func fileName(version: UInt64) -> String { "tally-figures-v\(version).\(format.rawValue)" }
 
-    /// The figures matching the filters, in id order, through the same paging as the Figures call.
-    public func matching(_ figures: [Figure], version: UInt64) -> [Figure] {
-        var request = filter
-        request.limit = UInt32(WireConversions.maxPageSize)
-        var out: [Figure] = []
-        repeat {
-            guard let page = try? WireConversions.figuresPage(request, from: figures, version: version) else { break }
-            out += page.figures
-            request.pageToken = page.nextPageToken
-        } while !request.pageToken.isEmpty
-        return out
+    /// The figures matching the filters, through the Figures call's own filter, in the dataset's
+    /// order (by id), in one pass.
+    public func matching(_ figures: [Figure]) -> [Figure] {
+        figures.filter { WireConversions.matches(filter, $0) }
     }
 
     public func header(version: UInt64) -> String {

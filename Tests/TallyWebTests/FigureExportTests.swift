@@ -32,8 +32,8 @@ import TallyWeb
     @Test func filtersAreTheCLIs() throws {
         let export = try FigureExport(format: .csv, query: "producer=Mediazona&article=337&article=338&jurisdiction=RU")
         #expect(export.canonicalQuery == "jurisdiction=RU&article=337&article=338&producer=Mediazona")
-        #expect(export.matching([Self.figure], version: 1).map(\.id) == ["f-1"])
-        #expect(try FigureExport(format: .csv, query: "article=337").matching([Self.figure], version: 1).isEmpty)
+        #expect(export.matching([Self.figure]).map(\.id) == ["f-1"])
+        #expect(try FigureExport(format: .csv, query: "article=337").matching([Self.figure]).isEmpty)
         #expect(throws: PageRequestError([.init(field: "jurisdiction", problem: "unknown jurisdiction 'XX'; known: RU, UA")])) {
             try FigureExport(format: .json, query: "jurisdiction=XX")
         }

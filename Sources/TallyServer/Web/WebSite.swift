@@ -106,7 +106,7 @@ struct WebSite: Sendable {
             try? await writer.writeHead(status: 200, headers: headers, endStream: true)
             return 200
         }
-        let figures = export.matching(current.figures, version: version)
+        let figures = export.matching(current.figures)
         do {
             try await writer.writeHead(status: 200, headers: headers)
             var pending = export.header(version: version)
