@@ -15,16 +15,19 @@ final class DownloadsMatchTheCLITests {
 
     deinit { server.stop() }
 
-    func download(_ path: String) throws -> String {
+    func download(_ path: String) async throws -> String {
         let curl = try #require(PeerTools.path("curl"))
-        let result = try runProcess(curl, ["-sS", "--fail", "--http2-prior-knowledge", "--max-time", "20", "http://127.0.0.1:\(server.port)\(path)"])
+        let arguments = ["-sS", "--fail", "--http2-prior-knowledge", "--max-time", "20", "http://127.0.0.1:\(server.port)\(path)"]
+        let result = try await onOwnThread { try runProcess(curl, arguments) }
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout
     }
 
-    func tally(_ arguments: [String]) throws -> String {
-        let result = try runProcess(TallydProcess.productsDirectory.appendingPathComponent("tally").path, arguments + ["--server", server.url, "--limit", "1000"],
-                                    environment: ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path])
+    func tally(_ arguments: [String]) async throws -> String {
+        let (tally, all) = (TallydProcess.productsDirectory.appendingPathComponent("tally").path, arguments + ["--server", server.url, "--limit", "1000"])
+        let result = try await onOwnThread {
+            try runProcess(tally, all, environment: ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path])
+        }
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout
     }
@@ -36,18 +39,18 @@ final class DownloadsMatchTheCLITests {
     ]
 
     @Test(arguments: filters.indices)
-    func csvIsTheCLIsByteForByte(_ index: Int) throws {
+    func csvIsTheCLIsByteForByte(_ index: Int) async throws {
         let (query, options) = Self.filters[index]
-        let cli = try tally(["figures", "--format", "csv"] + options)
+        let cli = try await tally(["figures", "--format", "csv"] + options)
         #expect(cli.split(separator: "\n").count > 1, "the filter matches nothing: a vacuous comparison")
-        #expect(try download("/figures.csv\(query)") == cli)
+        #expect(try await download("/figures.csv\(query)") == cli)
     }
 
     @Test(arguments: filters.indices)
-    func jsonIsTheCLIsDocument(_ index: Int) throws {
+    func jsonIsTheCLIsDocument(_ index: Int) async throws {
         let (query, options) = Self.filters[index]
-        let cli = try JSONSerialization.jsonObject(with: Data(try tally(["figures", "--format", "json"] + options).utf8)) as? NSDictionary
-        let served = try JSONSerialization.jsonObject(with: Data(try download("/figures.json\(query)").utf8)) as? NSDictionary
+        let cli = try JSONSerialization.jsonObject(with: Data(try await tally(["figures", "--format", "json"] + options).utf8)) as? NSDictionary
+        let served = try JSONSerialization.jsonObject(with: Data(try await download("/figures.json\(query)").utf8)) as? NSDictionary
         #expect(cli != nil && served != nil)
         #expect(((cli?["figures"] as? [Any]) ?? []).count > 0)
         #expect(served == cli)

@@ -97,7 +97,7 @@ final class ReadmeExamplesTests {
         return commands
     }
 
-    @Test func everyRunnableCommandDoesWhatTheReadmeSays() throws {
+    @Test func everyRunnableCommandDoesWhatTheReadmeSays() async throws {
         let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let commands = Self.commands(in: readme)
         #expect(commands.count >= 20, "the README's shell blocks were not found")
@@ -108,7 +108,8 @@ final class ReadmeExamplesTests {
                 continue
             }
             let runnable = command.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(server.port)")
-            let result = try runProcess("/bin/bash", ["-o", "pipefail", "-c", "cd \(directory.path) && \(runnable)"], environment: environment)
+            let (script, environment) = ("cd \(directory.path) && \(runnable)", self.environment)
+            let result = try await onOwnThread { try runProcess("/bin/bash", ["-o", "pipefail", "-c", script], environment: environment) }
             #expect(result.status == 0, "README command failed (exit \(result.status)): \(command)\n\(result.stdout)\(result.stderr)")
             for expectation in Self.expectations where command.hasPrefix(expectation.prefix) {
                 ran.insert(expectation.prefix)

@@ -16,10 +16,10 @@ final class BrowserTests {
     let stack: HAProxyStack
     let profile: URL
 
-    init() throws {
+    init() async throws {
         stack = try HAProxyStack()
         profile = stack.directory.appendingPathComponent("chromium-profile")
-        try stack.waitUntilReady()
+        try await stack.waitUntilReady()
     }
 
     deinit { stack.stop() }
@@ -34,21 +34,24 @@ final class BrowserTests {
     }
 
     /// chromium headless with `arguments`, on `url`; only loopback is reachable (every other name is
-    /// NOTFOUND) and the background services that would call out are off.
-    func chromium(_ arguments: [String], _ url: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runProcess("/usr/bin/chromium", [
+    /// NOTFOUND) and the background services that would call out are off. Run on a thread of its
+    /// own: seconds of a blocked cooperative thread would starve the rest of the test run.
+    func chromium(_ arguments: [String], _ url: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let all = [
             "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)",
             "--ignore-certificate-errors-spki-list=\(try pin())",
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
             "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-extensions", "--disable-domain-reliability", "--metrics-recording-only", "--mute-audio",
             "--lang=en-GB", "--virtual-time-budget=5000",
-        ] + arguments + [url], environment: ["HOME": stack.directory.path, "PATH": "/usr/bin:/bin"])
+        ] + arguments + [url]
+        let environment = ["HOME": stack.directory.path, "PATH": "/usr/bin:/bin"]
+        return try await onOwnThread { try runProcess("/usr/bin/chromium", all, environment: environment) }
     }
 
-    @Test func theFormsQuestionShowsTheKnownTotalOverHTTP2() throws {
+    @Test func theFormsQuestionShowsTheKnownTotalOverHTTP2() async throws {
         // The page's form, as the browser built it: the fields and their names.
-        let front = try chromium(["--dump-dom"], "\(stack.baseURL)/")
+        let front = try await chromium(["--dump-dom"], "\(stack.baseURL)/")
         #expect(front.status == 0, "\(front.stderr)")
         let form = try #require(front.stdout.firstRange(of: "<form class=\"question\"").map { front.stdout[$0.lowerBound...] },
                                 "no form in:\n\(front.stdout.prefix(2_000))")
@@ -61,21 +64,21 @@ final class BrowserTests {
         let values = ["jurisdiction": "RU", "measure": "cases_received_by_courts", "from": "2022-09-01", "to": "2025-05-31", "by": "article"]
         var seen = Set<String>()
         let query = names.filter { $0 != "article" && seen.insert($0).inserted }.map { "\($0)=\(values[$0] ?? "")" }.joined(separator: "&")
-        let answer = try chromium(["--dump-dom"], "\(stack.baseURL)/?\(query)")
+        let answer = try await chromium(["--dump-dom"], "\(stack.baseURL)/?\(query)")
         #expect(answer.status == 0, "\(answer.stderr)")
         #expect(answer.stdout.contains("<td class=\"value\" id=\"total\">20,662</td>"), "\(answer.stdout.prefix(3_000))")
         #expect(answer.stdout.contains("<td class=\"value\" id=\"row-2\">18,159</td>"))
 
         // HAProxy logged the browser's requests as HTTP/2 (`option httplog`; an HTTP/2 request's
         // line has the absolute URI: "GET https://localhost:PORT/?… HTTP/2.0").
-        try waitForLog { $0.contains("\"GET \(stack.baseURL)/?\(query) HTTP/2.0\"") }
+        try await waitForLog { $0.contains("\"GET \(stack.baseURL)/?\(query) HTTP/2.0\"") }
         #expect(stack.log.contains("\"GET \(stack.baseURL)/ HTTP/2.0\""), "\(stack.log)")
         #expect(!stack.log.contains("HTTP/1.1\""), "a request came over HTTP/1.1:\n\(stack.log)")
     }
 
-    @Test func aScreenshotOfThePage() throws {
+    @Test func aScreenshotOfThePage() async throws {
         let file = stack.directory.appendingPathComponent("page.png")
-        let shot = try chromium(["--hide-scrollbars", "--window-size=1000,2200", "--screenshot=\(file.path)"],
+        let shot = try await chromium(["--hide-scrollbars", "--window-size=1000,2200", "--screenshot=\(file.path)"],
                                 "\(stack.baseURL)/?from=2022-09-01&to=2025-05-31&by=article")
         #expect(shot.status == 0, "\(shot.stderr)")
         let png = [UInt8](try Data(contentsOf: file))
@@ -92,8 +95,8 @@ final class BrowserTests {
     }
 
     /// HAProxy writes a request's line when the request ends; wait for it, a bounded number of times.
-    func waitForLog(_ condition: (String) -> Bool) throws {
-        for _ in 0..<50 where !condition(stack.log) { usleep(100_000) }
+    func waitForLog(_ condition: (String) -> Bool) async throws {
+        for _ in 0..<50 where !condition(stack.log) { try await Task.sleep(for: .milliseconds(100)) }
         #expect(condition(stack.log), "HAProxy's log:\n\(stack.log)")
     }
 }

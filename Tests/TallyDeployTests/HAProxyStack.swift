@@ -43,13 +43,13 @@ final class HAProxyStack: @unchecked Sendable {
 
     /// Waits until a request through the proxy reaches a ready tallyd (HAProxy's health check has
     /// found it up), by asking `/readyz` with curl and the local CA, a bounded number of times.
-    func waitUntilReady() throws {
+    func waitUntilReady() async throws {
         let curl = try #require(PeerTools.path("curl"), "curl is not installed")
+        let arguments = ["-sS", "--http2", "--max-time", "2", "--cacert", certificates.appendingPathComponent("ca.pem").path, "\(baseURL)/readyz"]
         for _ in 0..<100 {
-            let answer = try runProcess(curl, ["-sS", "--http2", "--max-time", "2", "--cacert", certificates.appendingPathComponent("ca.pem").path,
-                                               "\(baseURL)/readyz"])
+            let answer = try await onOwnThread { try runProcess(curl, arguments) }
             if answer.status == 0 && answer.stdout == "ready\n" { return }
-            usleep(200_000)
+            try await Task.sleep(for: .milliseconds(200))
         }
         throw StackError.setUp("the proxy did not become ready; its log:\n\(log)")
     }

@@ -16,25 +16,27 @@ final class MetricsExpositionTests {
 
     deinit { server.stop() }
 
-    func scrape() throws -> String {
+    func scrape() async throws -> String {
         let curl = try #require(PeerTools.path("curl"))
-        let result = try runProcess(curl, ["-sS", "--http2-prior-knowledge", "--max-time", "20", "http://127.0.0.1:\(server.port)/metrics"])
+        let arguments = ["-sS", "--http2-prior-knowledge", "--max-time", "20", "http://127.0.0.1:\(server.port)/metrics"]
+        let result = try await onOwnThread { try runProcess(curl, arguments) }
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout
     }
 
-    @Test func promtoolFindsNothingToSay() throws {
+    @Test func promtoolFindsNothingToSay() async throws {
         // Requests of several routes and outcomes first, so every labelled family has members.
         let curl = CurlClient(port: server.port)
         _ = try curl.call(.init(path: "/tally.v1.Tally/Health"))
         _ = try curl.call(.init(path: "/tally.v1.Tally/Nope"))
         _ = try curl.call(.init(path: "/?by=article", method: "GET", body: nil, headers: []))
-        let text = try scrape()
+        let text = try await scrape()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).txt")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let promtool = try #require(PeerTools.path("promtool"))
-        let check = try runProcess("/bin/sh", ["-c", "\(promtool) check metrics < \(file.path)"])
+        let command = "\(promtool) check metrics < \(file.path)"
+        let check = try await onOwnThread { try runProcess("/bin/sh", ["-c", command]) }
         #expect(check.status == 0, "promtool: \(check.stdout)\(check.stderr)\n\(text)")
         #expect(check.stdout.isEmpty && check.stderr.isEmpty, "promtool: \(check.stdout)\(check.stderr)")
         // Every family has its help text (promtool only warns about a missing one).
@@ -48,8 +50,8 @@ final class MetricsExpositionTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
     }
 
-    @Test func processAndBuildMetrics() throws {
-        let text = try scrape()
+    @Test func processAndBuildMetrics() async throws {
+        let text = try await scrape()
         let now = Date().timeIntervalSince1970
         let start = try #require(value(text, "process_start_time_seconds"))
         #expect(start > now - 600 && start <= now + 1, "start \(start), now \(now)")
@@ -67,11 +69,11 @@ final class MetricsExpositionTests {
     }
 
     /// CPU seconds only go up between scrapes, and follow the work done.
-    @Test func cpuSecondsAreACounter() throws {
-        let first = try #require(value(try scrape(), "process_cpu_seconds_total"))
+    @Test func cpuSecondsAreACounter() async throws {
+        let first = try #require(value(try await scrape(), "process_cpu_seconds_total"))
         let curl = CurlClient(port: server.port)
         for _ in 0..<20 { _ = try curl.call(.init(path: "/?by=year&from=2023-01-01&to=2024-12-31", method: "GET", body: nil, headers: [])) }
-        let second = try #require(value(try scrape(), "process_cpu_seconds_total"))
+        let second = try #require(value(try await scrape(), "process_cpu_seconds_total"))
         #expect(second >= first)
     }
 }
