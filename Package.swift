@@ -67,6 +67,14 @@ let package = Package(
             swiftSettings: tallySwiftSettings
         ),
 
+        // The page tallyd serves at `/` and its downloads: questions from URLs in, HTML, CSV and JSON
+        // out. Pure Swift, no I/O; the server routes to it and caches what it renders.
+        .target(
+            name: "TallyWeb",
+            dependencies: ["TallyModel", "TallyCodec", "TallyCharts"],
+            swiftSettings: tallySwiftSettings
+        ),
+
         // The version line of both executables, with the git commit `make` writes into a
         // git-ignored header before each build ("unknown" without it).
         .target(name: "CTallyBuildInfo"),
@@ -101,7 +109,7 @@ let package = Package(
         .target(
             name: "TallyServer",
             dependencies: [
-                "TallyStore", "TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset",
+                "TallyStore", "TallyCodec", "TallyHTTP2", "TallyModel", "TallyDataset", "TallyWeb", "CTallyBuildInfo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,6 +168,11 @@ let package = Package(
             name: "TallyChartsTests",
             dependencies: ["TallyCharts", "TallyCodec", "TallyModel", "TallyDataset", "TallyTestSupport"],
             exclude: ["Golden"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyWebTests",
+            dependencies: ["TallyWeb", "TallyCodec", "TallyModel", "TallyDataset"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

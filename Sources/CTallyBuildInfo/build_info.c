@@ -18,3 +18,11 @@
 const char *tally_version_line(void) {
     return TALLY_VERSION " (commit " TALLY_GIT_COMMIT ")";
 }
+
+const char *tally_version(void) {
+    return TALLY_VERSION;
+}
+
+const char *tally_git_commit(void) {
+    return TALLY_GIT_COMMIT;
+}

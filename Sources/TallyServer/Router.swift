@@ -17,6 +17,7 @@ struct Router: HTTP2Responder {
     let metrics: ServerMetrics
     let logger: Logger
     let lifecycle: ServerLifecycleState
+    let web: WebSite
 
     func respond(to request: HTTP2Request, with writer: HTTP2ResponseWriter) async {
         let started = ContinuousClock.now
@@ -55,6 +56,11 @@ struct Router: HTTP2Responder {
             return ("metrics", "200")
         default:
             break
+        }
+        if let route = WebSite.Route(path: request.path) {
+            let status = await web.respond(route, to: request, with: writer)
+            await drain(request.body)
+            return (route.name, String(status))
         }
         let encoding = MessageEncoding.negotiate(peerAccepts: request.headers["tally-accept-encoding"])
         let stream = ResponseStream(writer: writer, encoding: encoding, compressionThreshold: configuration.compressionThreshold)

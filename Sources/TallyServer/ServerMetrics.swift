@@ -1,43 +1,70 @@
-import CoreMetrics
-import Metrics
+internal import CTallyBuildInfo
+import NIOCore
 import Prometheus
 import Synchronization
-import NIOCore
 
-/// The server's metrics, created against its own Prometheus registry (no global bootstrap, so
-/// servers in tests each have theirs), exposed as text on `/metrics`.
+/// The server's metrics in its own Prometheus registry (no global bootstrap, so servers in tests
+/// each have theirs), exposed as text on `/metrics` in Prometheus's conventions: a HELP line for
+/// every metric, base units (seconds, bytes), `_total` counters, the standard `process_*` metrics
+/// and `tally_build_info`.
+///
+/// The metrics are made through the registry itself, not through swift-metrics' factory: the
+/// factory has no way to pass help text, and swift-prometheus refuses one family with two texts.
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let factory: PrometheusMetricsFactory
-    let openConnections: Meter
-    let openStreams: Meter
-    let datasetVersion: CoreMetrics.Gauge
+    let openConnections: Level
+    let openStreams: Level
+    let datasetVersion: Level
+    private let process: ProcessMetrics?
+
+    enum Help {
+        static let requests = "Requests answered, by route (RPC method or path) and outcome (status code name, or HTTP status for plain routes)."
+        static let duration = "Time from a request's headers to its response's end, by route, in seconds."
+        static let connections = "HTTP/2 connections open now."
+        static let streams = "HTTP/2 streams open now, on all connections."
+        static let version = "Version of the dataset being served (raised by every publish)."
+        static let build = "Always 1; the labels name the release and the git commit tallyd was built from."
+    }
+
+    static let durationBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
+                                               .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)]
 
     init() {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
-                                                   .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)]
-        self.factory = factory
-        openConnections = Meter(label: "tally_open_connections", factory: factory)
-        openStreams = Meter(label: "tally_open_streams", factory: factory)
-        datasetVersion = CoreMetrics.Gauge(label: "tally_dataset_version", factory: factory)
-        var immediate: [String: (CoreMetrics.Counter, Metrics.Timer)] = [:]
+        openConnections = Level(registry.makeGauge(name: "tally_open_connections", help: Help.connections))
+        openStreams = Level(registry.makeGauge(name: "tally_open_streams", help: Help.streams))
+        datasetVersion = Level(registry.makeGauge(name: "tally_dataset_version", help: Help.version))
+        registry.makeGauge(name: "tally_build_info", labels: [("version", String(cString: tally_version())), ("commit", String(cString: tally_git_commit()))],
+                           help: Help.build).set(to: 1)
+        process = ProcessMetrics(registry: registry)
+        var immediate: [String: (Counter, DurationHistogram)] = [:]
         var handles = Handles()
         for route in ["Totals", "Figures", "Sources", "Consistency"] {
-            let counter = CoreMetrics.Counter(label: "tally_requests_total", dimensions: [("route", route), ("code", "ok")], factory: factory)
-            let timer = Metrics.Timer(label: "tally_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            immediate[route] = (counter, timer)
+            let counter = registry.makeCounter(name: "tally_requests_total", labels: [("route", route), ("code", "ok")], help: Help.requests)
+            let histogram = registry.makeDurationHistogram(name: "tally_request_duration_seconds", labels: [("route", route)],
+                                                           buckets: Self.durationBuckets, help: Help.duration)
+            immediate[route] = (counter, histogram)
             handles.counters[route + "\u{0}ok"] = counter
-            handles.timers[route] = timer
+            handles.histograms[route] = histogram
         }
         self.immediate = immediate
         self.handles = Mutex(handles)
     }
 
-    private struct Handles: @unchecked Sendable {
-        // Sendable in practice: swift-metrics handles are thread-safe; only the dictionaries need the lock.
-        var counters: [String: CoreMetrics.Counter] = [:]
-        var timers: [String: Metrics.Timer] = [:]
+    /// A gauge as the server's code uses it (up, down, set): the one type of the metrics library the
+    /// rest of the server sees, so only this file imports it.
+    struct Level: Sendable {
+        private let gauge: Gauge
+
+        init(_ gauge: Gauge) { self.gauge = gauge }
+
+        func increment() { gauge.increment(by: 1) }
+        func decrement() { gauge.decrement(by: 1) }
+        func record(_ value: Double) { gauge.set(to: value) }
+    }
+
+    private struct Handles {
+        var counters: [String: Counter] = [:]
+        var histograms: [String: DurationHistogram] = [:]
     }
 
     private let handles: Mutex<Handles>
@@ -45,28 +72,35 @@ final class ServerMetrics: Sendable {
     /// One finished request: counted by route and status code, timed by route. Handles are made once
     /// per label set: creating them means a registry lookup under a lock.
     func record(route: String, code: String, duration: Duration) {
-        let (counter, timer) = handles.withLock { handles -> (CoreMetrics.Counter, Metrics.Timer) in
+        let (counter, histogram) = handles.withLock { handles -> (Counter, DurationHistogram) in
             let counterKey = route + "\u{0}" + code
-            let counter = handles.counters[counterKey] ?? CoreMetrics.Counter(label: "tally_requests_total", dimensions: [("route", route), ("code", code)], factory: factory)
-            let timer = handles.timers[route] ?? Metrics.Timer(label: "tally_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            let counter = handles.counters[counterKey]
+                ?? registry.makeCounter(name: "tally_requests_total", labels: [("route", route), ("code", code)], help: Help.requests)
+            let histogram = handles.histograms[route]
+                ?? registry.makeDurationHistogram(name: "tally_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets, help: Help.duration)
             handles.counters[counterKey] = counter
-            handles.timers[route] = timer
-            return (counter, timer)
+            handles.histograms[route] = histogram
+            return (counter, histogram)
         }
         counter.increment()
-        timer.recordNanoseconds(TimeAmount(duration).nanoseconds)
+        histogram.record(duration)
     }
 
     /// Handles of the calls the event loop answers by itself, made once: that path takes no lock
     /// and builds no label.
-    private let immediate: [String: (CoreMetrics.Counter, Metrics.Timer)]
+    private let immediate: [String: (Counter, DurationHistogram)]
 
     /// A call answered from a prepared response on the event loop.
     func recordImmediate(route: String, duration: Duration) {
-        guard let (counter, timer) = immediate[route] else { return }
+        guard let (counter, histogram) = immediate[route] else { return }
         counter.increment()
-        timer.recordNanoseconds(TimeAmount(duration).nanoseconds)
+        histogram.record(duration)
     }
 
-    func text() -> String { registry.emitToString() }
+    /// The exposition. The process metrics are read from /proc here, on the scrape's task: never per
+    /// request, never on an event loop.
+    func text() -> String {
+        process?.update()
+        return registry.emitToString()
+    }
 }

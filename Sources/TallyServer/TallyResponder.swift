@@ -21,7 +21,7 @@ public struct TallyResponder: HTTP2Responder {
         let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
                            authorizer: PublishAuthorizer(token: configuration.publishToken), metrics: metrics,
                            lifecycle: lifecycle, logger: logger)
-        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle)
+        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle, web: WebSite(cache: cache))
     }
 
     var metrics: ServerMetrics { router.metrics }

@@ -104,6 +104,17 @@ public enum WireConversions {
         return response
     }
 
+    /// Whether a figure passes a Figures request's filters (paging aside): the one definition, used
+    /// by the call and by the page's downloads.
+    public static func matches(_ request: FiguresRequest, _ figure: Figure) -> Bool {
+        (request.jurisdiction.isEmpty || figure.jurisdiction == request.jurisdiction)
+            && (request.measure.isEmpty || figure.measure == request.measure)
+            && (request.articles.isEmpty || Set(request.articles) == Set(figure.articles))
+            && (request.overlapping.map { figure.period.overlaps($0) } ?? true)
+            && (request.category == .unspecified || figure.category == request.category)
+            && (request.producer.isEmpty || figure.citations.contains { $0.producer == request.producer })
+    }
+
     public static let defaultPageSize = 100
     public static let maxPageSize = 1_000
 
@@ -119,13 +130,7 @@ public enum WireConversions {
             after = String(request.pageToken.dropFirst("after:".count))
         }
         let matching = figures.filter { figure in
-            (request.jurisdiction.isEmpty || figure.jurisdiction == request.jurisdiction)
-                && (request.measure.isEmpty || figure.measure == request.measure)
-                && (request.articles.isEmpty || Set(request.articles) == Set(figure.articles))
-                && (request.overlapping.map { figure.period.overlaps($0) } ?? true)
-                && (request.category == .unspecified || figure.category == request.category)
-                && (request.producer.isEmpty || figure.citations.contains { $0.producer == request.producer })
-                && (after.map { $0.utf8.lexicographicallyPrecedes(figure.id.utf8) } ?? true)
+            matches(request, figure) && (after.map { $0.utf8.lexicographicallyPrecedes(figure.id.utf8) } ?? true)
         }
         var response = FiguresResponse()
         response.figures = Array(matching.prefix(limit))

@@ -35,6 +35,18 @@ public final class DatasetAnswers: Sendable {
         return WireConversions.response(try await engine(for: jurisdictions).totals(query), version: version)
     }
 
+    /// The running totals of one measure over time (the web page's series; `tally chart --series`
+    /// builds the same from Figures pages).
+    public func series(_ query: SeriesQuery) async throws -> CumulativeSeries {
+        try await engine(for: [query.jurisdiction]).series(query)
+    }
+
+    /// The consistency findings of this version, in report order.
+    public func findingsInOrder() async throws -> [ConsistencyFinding] {
+        if let findings { return findings.all }
+        return try await ConsistencyFindings(reader: reader).all
+    }
+
     private func engine(for jurisdictions: Set<String>) async throws -> TotalsEngine {
         if let engine = engines.withLock({ $0[jurisdictions] }) { return engine }
         let engine = TotalsEngine(figures: try await reader.figures(jurisdictions: jurisdictions, limit: engineLimit))
@@ -89,7 +101,6 @@ public final class DatasetAnswers: Sendable {
     }
 
     public func consistency() async throws -> ConsistencyReport {
-        let findings = if let findings = self.findings { findings.all } else { try await ConsistencyFindings(reader: reader).all }
-        return WireConversions.report(findings, version: version)
+        WireConversions.report(try await findingsInOrder(), version: version)
     }
 }
