@@ -197,6 +197,13 @@ let package = Package(
             path: "Tests/TallyStoreCrashHelper",
             swiftSettings: tallySwiftSettings
         ),
+        // Generates the sync benchmark's store and its changes (Benchmarks/sync/run.sh).
+        .executableTarget(
+            name: "TallySyncFixture",
+            dependencies: ["TallyStore", "TallyModel", "TallyDataset", "TallyTestSupport"],
+            path: "Tests/TallySyncFixture",
+            swiftSettings: tallySwiftSettings
+        ),
         .testTarget(
             name: "TallyServerTests",
             dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper",

@@ -7,6 +7,9 @@ public enum ChangeFeed: Sendable, Equatable {
     case snapshotRequired(DatasetState)
     /// The latest change of every figure changed since the client's version, in version order.
     case changes(since: UInt64, state: DatasetState, [StoredChange])
+
+    /// Most figures a delta carries (PROTOCOL.md, "Snapshot and changes"): past it, a full download.
+    public static let defaultLimit = 50_000
 }
 
 public struct StoredChange: Sendable, Equatable {

@@ -20,8 +20,10 @@ public protocol FigureStore: Sendable {
     /// Validates the whole batch, then writes it as the next version; returns what it changed.
     func publish(_ batch: PublishBatch) async throws -> PublishResult
 
-    /// What a client at `version` must apply to reach the current one.
-    func changes(since version: UInt64) async throws -> ChangeFeed
+    /// What a client at `version` must apply to reach the current one: `snapshotRequired` when the
+    /// change log does not reach back to `version`, or when more than `limit` figures changed since
+    /// (a full download is then cheaper, and the feed, which is held whole, stays bounded).
+    func changes(since version: UInt64, limit: Int) async throws -> ChangeFeed
 
     /// Forgets changes older than the last `versions` versions.
     func pruneChangeLog(keepingVersions versions: UInt64) async throws
@@ -33,6 +35,13 @@ public protocol FigureStore: Sendable {
 
     /// Checks that the stored hash matches the stored figures, and the storage's own integrity.
     func verify() async throws
+}
+
+extension FigureStore {
+    /// Changes since `version`, at most `ChangeFeed.defaultLimit` of them.
+    public func changes(since version: UInt64) async throws -> ChangeFeed {
+        try await changes(since: version, limit: ChangeFeed.defaultLimit)
+    }
 }
 
 /// One version of the dataset, for reading: pages of the whole (the snapshot call streams them)
@@ -48,6 +57,9 @@ public protocol DatasetReader: Sendable {
 
     /// One page of the figures a query matches, in id order.
     func figures(_ query: FigureQuery) async throws -> [Figure]
+
+    /// The figures with these ids that this version has, in id order (absent ids are skipped).
+    func figures(ids: [String]) async throws -> [Figure]
 
     /// Every figure of these jurisdictions (the totals engine's pool); `StoreError.tooMany` past `limit`.
     func figures(jurisdictions: Set<String>, limit: Int) async throws -> [Figure]
@@ -145,6 +157,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case digestMismatch(version: UInt64)
     /// More figures than a caller's limit (an answer that would not fit in memory).
     case tooMany(Int, limit: Int)
+    /// The database server cannot be reached or refused the operation for a reason that may pass
+    /// (`unavailable`: retry later); what failed, in words.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -152,6 +167,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corruptFigure(let id, let reason): "stored figure '\(id)' does not decode: \(reason)"
         case .digestMismatch(let version): "the stored hash of version \(version) does not match the stored figures"
         case .tooMany(let count, let limit): "\(count) figures, more than the limit of \(limit)"
+        case .unavailable(let reason): "the database is unavailable: \(reason)"
         }
     }
 }

@@ -4,11 +4,14 @@ import TallyModel
 extension SQLiteFigureStore {
     /// Changes since `version`, collapsed to the latest per figure: a figure changed three times is
     /// sent once, as it is now.
-    public func changes(since version: UInt64) async throws -> ChangeFeed {
+    public func changes(since version: UInt64, limit: Int) async throws -> ChangeFeed {
         try await writer.read { db in
             let state = try Self.state(db)
             let logStart = UInt64(try Int64.fetchOne(db, sql: "SELECT log_start FROM dataset WHERE id = 1")!)
             guard version >= logStart, version <= state.version else { return .snapshotRequired(state) }
+            let changed = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT figure_id) FROM change WHERE version > ?",
+                                           arguments: [Int64(version)]) ?? 0
+            guard changed <= limit else { return .snapshotRequired(state) }
             // SQLite returns the other columns of the row holding MAX(version).
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.figure_id, MAX(c.version) AS version, c.retracted, f.body

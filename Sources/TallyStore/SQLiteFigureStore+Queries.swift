@@ -68,6 +68,20 @@ struct SQLiteDatasetReader: DatasetReader {
         }
     }
 
+    func figures(ids: [String]) async throws -> [Figure] {
+        try await database.read { db in
+            var found: [Figure] = []
+            // In slices, under SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = slice.map { _ in "?" }.joined(separator: ",")
+                found += try Row.fetchAll(db, sql: "SELECT id, body FROM figure WHERE id IN (\(marks))",
+                                          arguments: StatementArguments(slice)).map(SQLiteFigureStore.decode)
+            }
+            return found.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        }
+    }
+
     func figures(jurisdictions: Set<String>, limit: Int) async throws -> [Figure] {
         try await database.read { db in
             let list = jurisdictions.sorted()

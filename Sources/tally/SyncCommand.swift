@@ -25,6 +25,7 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             }
             let report: SyncReport
+            let started = ContinuousClock.now
             do {
                 report = try await sync.sync()
             } catch {
@@ -34,6 +35,7 @@ struct SyncCommand: AsyncParsableCommand {
                 }
                 throw error
             }
+            let elapsed = ContinuousClock.now - started
             await client.shutdown()
             if report.replacedCorruptCopy { printError("tally: the local snapshot failed verification and was replaced") }
             for note in report.notes { printError("tally: \(note)") }
@@ -42,7 +44,8 @@ struct SyncCommand: AsyncParsableCommand {
             case .json:
                 output(Render.json(["kind": kind, "from_version": report.fromVersion.map { Int($0) as Any } ?? NSNull(), "to_version": report.toVersion,
                                     "figures": report.figuresTransferred, "retractions": report.retractions, "bytes": report.bytesReceived,
-                                    "path": global.snapshotPath]))
+                                    "path": global.snapshotPath,
+                                    "seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18]))
             case .csv: output(Render.csv([["kind", "to_version", "figures", "retractions", "bytes"], [kind, String(report.toVersion), String(report.figuresTransferred), String(report.retractions), String(report.bytesReceived)]]))
             case .table:
                 switch report.kind {

@@ -124,12 +124,26 @@ import TallyTestSupport
 
         guard case .changes(_, _, let none) = try await store.changes(since: 4) else { Issue.record("expected a delta"); return }
         #expect(none.isEmpty)
+        // More figures changed than the caller's limit: a full download instead (three changed since v1).
+        if case .changes(_, _, let exactly) = try await store.changes(since: 1, limit: 3) { #expect(exactly.count == 3) } else { Issue.record("expected a delta") }
+        #expect(try await store.changes(since: 1, limit: 2) == .snapshotRequired(state))
         // Older than the log, or newer than the store: the snapshot is needed.
         #expect(try await store.changes(since: 0) == .snapshotRequired(state))
         #expect(try await store.changes(since: 9) == .snapshotRequired(state))
         try await store.pruneChangeLog(keepingVersions: 1)
         #expect(try await store.changes(since: 2) == .snapshotRequired(state))
         if case .changes(_, _, let last) = try await store.changes(since: 3) { #expect(last.count == 1) } else { Issue.record("expected a delta") }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aReaderFindsFiguresByID(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
+        let reader = try await store.reader()
+        let wanted = [seed[3].id, "absent", seed[1].id]
+        let found = try await reader.figures(ids: wanted)
+        #expect(found.map(\.id) == [seed[1].id, seed[3].id].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(found.map(\.value) == found.map { figure in seed.first { $0.id == figure.id }!.value })
+        #expect(try await reader.figures(ids: []).isEmpty)
     }
 
     /// A reader keeps reading the version it was opened at while publishes go on.
