@@ -10,20 +10,28 @@ import TallyCodec
 /// retryable status, and the client resumes after the last change it received, from the change
 /// log. Memory stays bounded and no change is lost.
 final class ChangeBroadcaster: Sendable {
-    struct Batch: Sendable {
+    struct Batch: Sendable, Equatable {
         let version: UInt64
-        let changes: [Change]
+        var changes: [Change]
+    }
+
+    /// Why a subscription ended before the server drained.
+    enum Interruption: UInt8, Sendable {
+        case none = 0
+        /// The queue overflowed: batches after those in `batches` were not queued.
+        case fellBehind = 1
+        /// The server moved to a version without its changes (a replica reloaded the dataset).
+        case reloaded = 2
     }
 
     final class Subscription: Sendable {
         let batches: AsyncStream<Batch>
-        private let behind = Atomic(false)
+        private let interruptionCode = Atomic<UInt8>(0)
 
-        /// The queue overflowed: batches after those in `batches` were not queued.
-        var fellBehind: Bool { behind.load(ordering: .acquiring) }
+        var interruption: Interruption { Interruption(rawValue: interruptionCode.load(ordering: .acquiring)) ?? .none }
 
         fileprivate init(batches: AsyncStream<Batch>) { self.batches = batches }
-        fileprivate func markBehind() { behind.store(true, ordering: .releasing) }
+        fileprivate func mark(_ interruption: Interruption) { interruptionCode.store(interruption.rawValue, ordering: .releasing) }
     }
 
     private struct Subscriber {
@@ -58,7 +66,7 @@ final class ChangeBroadcaster: Sendable {
     func publish(_ batch: Batch) {
         for subscriber in subscribers.withLock({ Array($0.all.values) }) {
             if case .dropped = subscriber.continuation.yield(batch) {
-                subscriber.subscription.markBehind()
+                subscriber.subscription.mark(.fellBehind)
                 subscriber.continuation.finish()
             }
         }
@@ -67,5 +75,14 @@ final class ChangeBroadcaster: Sendable {
     /// Ends every subscription (server draining).
     func finishAll() {
         for subscriber in subscribers.withLock({ Array($0.all.values) }) { subscriber.continuation.finish() }
+    }
+
+    /// Ends every subscription after the batches it has, marked: the dataset moved on without
+    /// changes to give (each watcher resumes from the change log, or is told to sync).
+    func interruptAll() {
+        for subscriber in subscribers.withLock({ Array($0.all.values) }) {
+            subscriber.subscription.mark(.reloaded)
+            subscriber.continuation.finish()
+        }
     }
 }

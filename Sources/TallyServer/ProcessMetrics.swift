@@ -18,12 +18,12 @@ final class ProcessMetrics: Sendable {
 
     init?(registry: PrometheusCollectorRegistry) {
         guard let stat = Self.selfStat(), let bootTime = Self.bootTime(), ticksPerSecond > 0 else { return nil }
-        cpuSeconds = registry.makeCounter(name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.")
-        residentBytes = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident memory size in bytes.")
-        virtualBytes = registry.makeGauge(name: "process_virtual_memory_bytes", help: "Virtual memory size in bytes.")
-        openFDs = registry.makeGauge(name: "process_open_fds", help: "Number of open file descriptors.")
-        maxFDs = registry.makeGauge(name: "process_max_fds", help: "Maximum number of open file descriptors.")
-        registry.makeGauge(name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
+        cpuSeconds = registry.counter("process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.")
+        residentBytes = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
+        virtualBytes = registry.gauge("process_virtual_memory_bytes", help: "Virtual memory size in bytes.")
+        openFDs = registry.gauge("process_open_fds", help: "Number of open file descriptors.")
+        maxFDs = registry.gauge("process_max_fds", help: "Maximum number of open file descriptors.")
+        registry.gauge("process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
             .set(to: bootTime + stat.startTicks / ticksPerSecond)
         update()
     }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import TallyCodec
 import TallyHTTP2
+import TallyStore
 
 /// Routes each request by path (never by content type), checks method, content type and encoding,
 /// reads the one request envelope within the limits, runs the call under its deadline, and makes
@@ -18,6 +19,7 @@ struct Router: HTTP2Responder {
     let logger: Logger
     let lifecycle: ServerLifecycleState
     let web: WebSite
+    let database: DatabaseStatus
 
     func respond(to request: HTTP2Request, with writer: HTTP2ResponseWriter) async {
         let started = ContinuousClock.now
@@ -48,8 +50,11 @@ struct Router: HTTP2Responder {
             await plain(writer, 200, "ok\n")
             return ("healthz", "200")
         case "/readyz":
+            // A replica whose database is away stays ready: it still serves its version, and
+            // taking every replica out of the proxy would stop the reads too.
             let ready = lifecycle.isReady
-            await plain(writer, ready ? 200 : 503, ready ? "ready\n" : "draining\n")
+            let note = database.readinessNote(servingVersion: rpc.cache.value.state.version).map { ": \($0)" } ?? ""
+            await plain(writer, ready ? 200 : 503, ready ? "ready\(note)\n" : "draining\n")
             return ("readyz", ready ? "200" : "503")
         case "/metrics":
             await plain(writer, 200, metrics.text(), contentType: "text/plain; version=0.0.4")
@@ -115,6 +120,8 @@ struct Router: HTTP2Responder {
             await stream.finish(Status(code: .canceled, message: "call canceled"))
         } catch let error as HTTP2StreamError {
             await stream.finish(Status(code: .canceled, message: "stream closed: \(error)"))
+        } catch StoreError.unavailable(let reason) {
+            await stream.finish(Status(code: .unavailable, message: "the database is unavailable: \(reason)", retryAfterMilliseconds: 1_000))
         } catch {
             logger.error("call failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             await stream.finish(Status(code: .internal, message: "internal error"))

@@ -7,7 +7,10 @@ extension ServerConfiguration {
     public static let environmentKeys: [(key: String, help: String)] = [
         ("TALLY_HOST", "address to listen on (default 127.0.0.1)"),
         ("TALLY_PORT", "port to listen on, 0 for any free port (default 8080)"),
-        ("TALLY_DATABASE", "SQLite file, created from the embedded dataset when missing (default tally.sqlite)"),
+        ("TALLY_DATABASE", "SQLite file, created from the embedded dataset when missing (default tally.sqlite), or a postgres:// URL shared by replicas"),
+        ("TALLY_DATABASE_PASSWORD_FILE", "file holding the PostgreSQL password"),
+        ("TALLY_MIRROR", "a replica's local SQLite mirror of the shared database (default: a temporary file, copied anew at start)"),
+        ("TALLY_REPLICA_CHECK_SECONDS", "how often a replica checks the shared database's version besides its notifications (default 2)"),
         ("TALLY_PUBLISH_TOKEN", "bearer token that allows publishing (unset: publishing disabled)"),
         ("TALLY_PUBLISH_TOKEN_FILE", "file holding the publish token (for container secrets)"),
         ("TALLY_MAX_MESSAGE_BYTES", "largest message accepted (default 4194304)"),
@@ -31,6 +34,9 @@ extension ServerConfiguration {
         if let host = environment["TALLY_HOST"] { self.host = host }
         if let port = try integer("TALLY_PORT") { self.port = port }
         if let path = environment["TALLY_DATABASE"] { databasePath = path }
+        if let file = environment["TALLY_DATABASE_PASSWORD_FILE"] { databasePasswordFile = file }
+        if let path = environment["TALLY_MIRROR"] { mirrorPath = path }
+        if let seconds = try integer("TALLY_REPLICA_CHECK_SECONDS") { replicaCheckInterval = .seconds(max(1, seconds)) }
         if let file = environment["TALLY_PUBLISH_TOKEN_FILE"] { publishToken = try Self.readToken(file: file) }
         if let token = environment["TALLY_PUBLISH_TOKEN"], !token.isEmpty { publishToken = token }
         if let size = try integer("TALLY_MAX_MESSAGE_BYTES") { maxMessageSize = size }

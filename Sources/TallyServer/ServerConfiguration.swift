@@ -8,8 +8,17 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// Port to listen on; 0 picks a free one (printed at start).
     public var port = 8080
-    /// SQLite database file; created and filled with the embedded dataset when missing.
+    /// The store: a SQLite file (created and filled with the embedded dataset when missing), or a
+    /// `postgres://` / `postgresql://` URL of a database that replicas share.
     public var databasePath = "tally.sqlite"
+    /// File holding the PostgreSQL password (for container secrets; never only on the command line).
+    public var databasePasswordFile: String?
+    /// A replica's local mirror of the shared database (a SQLite file it reads from); nil: a file
+    /// in a temporary directory of its own, copied anew at each start.
+    public var mirrorPath: String?
+    /// How often a replica checks the shared database's version besides its notifications (the
+    /// fallback for a lost notification or a dropped listening connection).
+    public var replicaCheckInterval: Duration = .seconds(2)
     /// Bearer token required to publish; `nil` disables publishing.
     public var publishToken: String?
     /// Largest envelope payload accepted, compressed or inflated.

@@ -15,6 +15,8 @@ final class ServerMetrics: Sendable {
     let openConnections: Level
     let openStreams: Level
     let datasetVersion: Level
+    /// Set by replicas on a shared database only (absent from a SQLite tallyd's exposition).
+    private let databaseReachableGauge = Mutex<Level?>(nil)
     private let process: ProcessMetrics?
 
     enum Help {
@@ -24,23 +26,24 @@ final class ServerMetrics: Sendable {
         static let streams = "HTTP/2 streams open now, on all connections."
         static let version = "Version of the dataset being served (raised by every publish)."
         static let build = "Always 1; the labels name the release and the git commit tallyd was built from."
+        static let database = "1 while the shared database answers, 0 while it cannot be reached (replicas keep serving the version they have)."
     }
 
     static let durationBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
                                                .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(30)]
 
     init() {
-        openConnections = Level(registry.makeGauge(name: "tally_open_connections", help: Help.connections))
-        openStreams = Level(registry.makeGauge(name: "tally_open_streams", help: Help.streams))
-        datasetVersion = Level(registry.makeGauge(name: "tally_dataset_version", help: Help.version))
-        registry.makeGauge(name: "tally_build_info", labels: [("version", String(cString: tally_version())), ("commit", String(cString: tally_git_commit()))],
+        openConnections = Level(registry.gauge("tally_open_connections", help: Help.connections))
+        openStreams = Level(registry.gauge("tally_open_streams", help: Help.streams))
+        datasetVersion = Level(registry.gauge("tally_dataset_version", help: Help.version))
+        registry.gauge("tally_build_info", labels: [("version", String(cString: tally_version())), ("commit", String(cString: tally_git_commit()))],
                            help: Help.build).set(to: 1)
         process = ProcessMetrics(registry: registry)
         var immediate: [String: (Counter, DurationHistogram)] = [:]
         var handles = Handles()
         for route in ["Totals", "Figures", "Sources", "Consistency"] {
-            let counter = registry.makeCounter(name: "tally_requests_total", labels: [("route", route), ("code", "ok")], help: Help.requests)
-            let histogram = registry.makeDurationHistogram(name: "tally_request_duration_seconds", labels: [("route", route)],
+            let counter = registry.counter("tally_requests_total", labels: [("route", route), ("code", "ok")], help: Help.requests)
+            let histogram = registry.durationHistogram("tally_request_duration_seconds", labels: [("route", route)],
                                                            buckets: Self.durationBuckets, help: Help.duration)
             immediate[route] = (counter, histogram)
             handles.counters[route + "\u{0}ok"] = counter
@@ -75,9 +78,9 @@ final class ServerMetrics: Sendable {
         let (counter, histogram) = handles.withLock { handles -> (Counter, DurationHistogram) in
             let counterKey = route + "\u{0}" + code
             let counter = handles.counters[counterKey]
-                ?? registry.makeCounter(name: "tally_requests_total", labels: [("route", route), ("code", code)], help: Help.requests)
+                ?? registry.counter("tally_requests_total", labels: [("route", route), ("code", code)], help: Help.requests)
             let histogram = handles.histograms[route]
-                ?? registry.makeDurationHistogram(name: "tally_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets, help: Help.duration)
+                ?? registry.durationHistogram("tally_request_duration_seconds", labels: [("route", route)], buckets: Self.durationBuckets, help: Help.duration)
             handles.counters[counterKey] = counter
             handles.histograms[route] = histogram
             return (counter, histogram)
@@ -95,6 +98,17 @@ final class ServerMetrics: Sendable {
         guard let (counter, histogram) = immediate[route] else { return }
         counter.increment()
         histogram.record(duration)
+    }
+
+    /// Whether the shared database answers (a replica's follower sets it on every signal).
+    func recordDatabaseReachable(_ reachable: Bool) {
+        let gauge = databaseReachableGauge.withLock { gauge -> Level in
+            if let gauge { return gauge }
+            let made = Level(registry.gauge("tally_database_reachable", help: Help.database))
+            gauge = made
+            return made
+        }
+        gauge.record(reachable ? 1 : 0)
     }
 
     /// The exposition. The process metrics are read from /proc here, on the scrape's task: never per

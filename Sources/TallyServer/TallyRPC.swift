@@ -56,7 +56,7 @@ struct TallyRPC: Sendable {
     let started = ContinuousClock.now
     let lifecycle: ServerLifecycleState
     let logger: Logger
-    let publishLock = AsyncLock()
+    let updates: DatasetUpdates
 
     static let serverVersion = "tallyd 0.1.0"
 
@@ -222,17 +222,17 @@ struct TallyRPC: Sendable {
         let batch = PublishBatch(figures: request.figures, retractIDs: request.retractIDs,
                                  expectedVersion: request.expectedVersion == 0 ? nil : request.expectedVersion, comment: request.comment)
         // One publish at a time from commit to broadcast: versions reach the cache and the
-        // watchers in order, each exactly once.
-        let result = try await publishLock.withLock { () async throws -> PublishResult in
+        // watchers in order, each exactly once (another replica's publishes come the same way).
+        let result = try await updates.lock.withLock { () async throws -> PublishResult in
             let result: PublishResult
             do {
                 result = try await store.publish(batch)
             } catch let error as PublishError {
                 throw CallError(publish: error)
+            } catch StoreError.unavailable(let reason) {
+                throw CallError(.unavailable, "the database is unavailable (\(reason)); nothing was published", retryAfterMilliseconds: 1_000)
             }
-            try await cache.advance(after: result)
-            metrics.datasetVersion.record(Double(result.state.version))
-            broadcaster.publish(ChangeBroadcaster.Batch(version: result.state.version, changes: result.changes.map(Self.wire)))
+            try await updates.catchUpLocked()
             try? await store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)
             return result
         }
@@ -286,9 +286,15 @@ struct TallyRPC: Sendable {
             try await group.next()
             group.cancelAll()
         }
-        if subscription.fellBehind {
+        switch subscription.interruption {
+        case .fellBehind:
             throw CallError(.unavailable, "this watch fell more than \(broadcaster.queueLimit) publishes behind; resume after the last change received",
                             retryAfterMilliseconds: 0)
+        case .reloaded:
+            throw CallError(.unavailable, "the server reloaded the dataset without its changes; resume after the last change received",
+                            retryAfterMilliseconds: 0)
+        case .none:
+            break
         }
         if !lifecycle.isReady {
             throw CallError(.unavailable, "server is shutting down; reconnect to continue watching", retryAfterMilliseconds: 1_000)

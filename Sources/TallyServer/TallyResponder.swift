@@ -11,6 +11,8 @@ public import TallyStore
 public struct TallyResponder: HTTP2Responder {
     let router: Router
     let broadcaster: ChangeBroadcaster
+    let updates: DatasetUpdates
+    let database = DatabaseStatus()
 
     public init(configuration: ServerConfiguration, store: any FigureStore, logger: Logger) async throws {
         let lifecycle = ServerLifecycleState()
@@ -18,10 +20,12 @@ public struct TallyResponder: HTTP2Responder {
         broadcaster = ChangeBroadcaster(queueLimit: configuration.watchQueueLimit)
         let cache = try await DatasetCache(store: store)
         metrics.datasetVersion.record(Double(cache.value.state.version))
+        updates = DatasetUpdates(store: store, cache: cache, broadcaster: broadcaster, metrics: metrics, logger: logger)
         let rpc = TallyRPC(configuration: configuration, store: store, cache: cache, broadcaster: broadcaster,
                            authorizer: PublishAuthorizer(token: configuration.publishToken), metrics: metrics,
-                           lifecycle: lifecycle, logger: logger)
-        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle, web: WebSite(cache: cache))
+                           lifecycle: lifecycle, logger: logger, updates: updates)
+        router = Router(configuration: configuration, rpc: rpc, metrics: metrics, logger: logger, lifecycle: lifecycle,
+                        web: WebSite(cache: cache), database: database)
     }
 
     var metrics: ServerMetrics { router.metrics }

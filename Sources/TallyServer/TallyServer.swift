@@ -25,6 +25,7 @@ public final class TallyServer: Service, Sendable {
     private let listener = Mutex<NIOAsyncChannel<HTTP2ServerConnection, Never>?>(nil)
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let tls: NIOSSLContext?
+    private let follower: ReplicaFollower?
 
     public init(configuration: ServerConfiguration, store: any FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
         self.configuration = configuration
@@ -39,7 +40,12 @@ public final class TallyServer: Service, Sendable {
         } else {
             tls = nil
         }
-        responder = try await TallyResponder(configuration: configuration, store: store, logger: logger)
+        let responder = try await TallyResponder(configuration: configuration, store: store, logger: logger)
+        self.responder = responder
+        follower = (store as? MirroredFigureStore).map { store in
+            ReplicaFollower(store: store, updates: responder.updates, status: responder.database,
+                            checkInterval: configuration.replicaCheckInterval, logger: logger)
+        }
     }
 
     /// Binds the listening socket; returns the address (the port, when 0 was asked for).
@@ -80,6 +86,9 @@ public final class TallyServer: Service, Sendable {
         if listener.withLock({ $0 }) == nil { try await start() }
         guard let listener = listener.withLock({ $0 }) else { return }
         let grace = configuration.gracePeriod
+        // A replica follows the other replicas' commits until the listener closes.
+        let following = follower.map { follower in Task { await follower.run() } }
+        defer { following?.cancel() }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 do {

@@ -26,6 +26,10 @@ public struct StoredChange: Sendable, Equatable {
         self.kind = kind
     }
 
+    public var isRetraction: Bool {
+        if case .retracted = kind { true } else { false }
+    }
+
     public var figureID: String {
         switch kind {
         case .upsert(let figure): figure.id

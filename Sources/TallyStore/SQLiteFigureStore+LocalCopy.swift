@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Synchronization
-public import TallyCodec
+import TallyCodec
 public import TallyModel
 
 /// A figure as a client received it: the canonical encoding it hashes and stores, and its value.
@@ -50,7 +50,11 @@ public enum LocalCopyError: Error, Sendable, Equatable, CustomStringConvertible 
 /// commits only when the result's checksum is the server's; anything else (a wrong or short delta,
 /// a cut download, a full disk, the process killed) leaves the previous version whole.
 extension SQLiteFigureStore {
-    public func apply(_ changes: [StoredChange], from version: UInt64, to newVersion: UInt64, expectedDigest: [UInt8]) async throws -> DatasetState {
+    /// Applies changes (the latest per figure since `version`) as `newVersion`. With
+    /// `recordingChanges`, they also go into this store's change log (a replica's mirror answers
+    /// Changes and Watch from it), each under the version that made it.
+    public func apply(_ changes: [StoredChange], from version: UInt64, to newVersion: UInt64, expectedDigest: [UInt8],
+                      recordingChanges: Bool = false) async throws -> DatasetState {
         try await writer.write { db in
             let current = try Self.state(db)
             guard current.version == version else { throw LocalCopyError.wrongBase(local: current.version, delta: version) }
@@ -60,6 +64,10 @@ extension SQLiteFigureStore {
                 switch change.kind {
                 case .upsert(let figure): hash.add(element: try Self.insert(figure, db))
                 case .retracted(let id): try Self.delete(id: id, db)
+                }
+                if recordingChanges {
+                    try db.execute(sql: "INSERT OR REPLACE INTO change (version, figure_id, retracted) VALUES (?, ?, ?)",
+                                   arguments: [Int64(change.version), change.figureID, change.isRetraction ? 1 : 0])
                 }
             }
             guard hash.checksum == expectedDigest else {

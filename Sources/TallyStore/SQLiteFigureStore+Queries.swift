@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TallyCodec
-public import TallyModel
+import TallyModel
 
 extension SQLiteFigureStore {
     /// A reader pinned to the current version: for a file, a GRDB snapshot (a read transaction of

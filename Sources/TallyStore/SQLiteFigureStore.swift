@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import TallyCodec
+import TallyCodec
 public import TallyModel
 
 /// The dataset in SQLite (WAL) through GRDB: the embedded default for tallyd, and the laptop's
