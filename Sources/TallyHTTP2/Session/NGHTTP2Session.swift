@@ -148,6 +148,13 @@ public final class NGHTTP2Session {
         nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session), errorCode, nil, 0)
     }
 
+    /// GOAWAY naming stream 0 as the last processed, with `debugData` for the peer's logs: the
+    /// connection is turned away before any stream on it was served (every one may be retried).
+    public func submitRefusal(errorCode: UInt32, debugData: String) {
+        var bytes = Array(debugData.utf8)
+        nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, errorCode, &bytes, bytes.count)
+    }
+
     /// Ends the session with GOAWAY `errorCode`; nghttp2 ignores all further input.
     public func terminate(errorCode: UInt32) {
         nghttp2_session_terminate_session(session, errorCode)
