@@ -11,6 +11,10 @@ final class ServerMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     let openConnections: Meter
     let openStreams: Meter
+    /// Connections turned away over the connection limit (`ConnectionAdmission`).
+    let refusedConnections: CoreMetrics.Counter
+    /// Times accepting paused because accept(2) failed for want of descriptors (`AcceptPause`).
+    let acceptPauses: CoreMetrics.Counter
     let datasetVersion: CoreMetrics.Gauge
 
     init() {
@@ -20,6 +24,8 @@ final class ServerMetrics: Sendable {
         self.factory = factory
         openConnections = Meter(label: "tally_open_connections", factory: factory)
         openStreams = Meter(label: "tally_open_streams", factory: factory)
+        refusedConnections = CoreMetrics.Counter(label: "tally_connections_refused_total", factory: factory)
+        acceptPauses = CoreMetrics.Counter(label: "tally_accept_pauses_total", factory: factory)
         datasetVersion = CoreMetrics.Gauge(label: "tally_dataset_version", factory: factory)
         var immediate: [String: (CoreMetrics.Counter, Metrics.Timer)] = [:]
         var handles = Handles()

@@ -26,11 +26,13 @@ public final class TallyServer: Service, Sendable {
     private let listener = Mutex<NIOAsyncChannel<HTTP2ServerConnection, Never>?>(nil)
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let tls: NIOSSLContext?
+    private let admission: ConnectionAdmission
 
     public init(configuration: ServerConfiguration, store: FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        admission = ConnectionAdmission(limit: configuration.maxConnections ?? ConnectionAdmission.automaticLimit())
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
             var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
@@ -52,7 +54,13 @@ public final class TallyServer: Service, Sendable {
     /// Binds the listening socket; returns the address (the port, when 0 was asked for).
     @discardableResult
     public func start() async throws -> SocketAddress {
+        let (logger, pauses) = (logger, metrics.acceptPauses)
         let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPause(logger: logger) { pauses.increment() })
+                }
+            }
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -64,7 +72,7 @@ public final class TallyServer: Service, Sendable {
         listener.withLock { $0 = channel }
         let address = channel.channel.localAddress!
         boundAddress.withLock { $0 = address }
-        logger.notice("listening", metadata: ["address": "\(address)"])
+        logger.notice("listening", metadata: ["address": "\(address)", "max-connections": "\(admission.limit)"])
         return address
     }
 
@@ -72,12 +80,31 @@ public final class TallyServer: Service, Sendable {
 
     private func setUp(_ channel: any Channel) throws -> HTTP2ServerConnection {
         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        let decision = admission.admit()
+        guard decision == .serve else { return try refuse(channel, decision) }
         let meter = metrics.openStreams
         let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: router) { change in
             if change > 0 { meter.increment() } else { meter.decrement() }
         }
         metrics.openConnections.increment()
-        channel.closeFuture.whenComplete { [metrics] _ in metrics.openConnections.decrement() }
+        channel.closeFuture.whenComplete { [metrics, admission] _ in
+            metrics.openConnections.decrement()
+            admission.servedClosed()
+        }
+        return connection
+    }
+
+    /// Over the connection limit: a GOAWAY that says so, or, with too many refusals lingering
+    /// already, a close without one (`ConnectionAdmission`).
+    private func refuse(_ channel: any Channel, _ decision: ConnectionAdmission.Decision) throws -> HTTP2ServerConnection {
+        metrics.refusedConnections.increment()
+        let refusal = HTTP2Refusal(message: "too many connections: this server serves at most \(admission.limit) at once; retry later")
+        let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: router, refusal: refusal)
+        if decision == .refuse {
+            channel.closeFuture.whenComplete { [admission] _ in admission.refusalClosed() }
+        } else {
+            channel.close(promise: nil)
+        }
         return connection
     }
 
