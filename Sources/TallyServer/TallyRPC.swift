@@ -190,6 +190,9 @@ struct TallyRPC: Sendable {
                 result = try await store.publish(batch)
             } catch let error as PublishError {
                 throw CallError(publish: error)
+            } catch let failure as StoreFailure {
+                logger.error("publish not written", metadata: ["error": "\(failure)"])
+                throw CallError(storage: failure)
             }
             try await cache.refresh()
             metrics.datasetVersion.record(Double(result.state.version))

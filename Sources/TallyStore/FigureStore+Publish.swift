@@ -36,7 +36,8 @@ public enum PublishError: Error, Sendable, Equatable {
 }
 
 extension FigureStore {
-    /// Validates the whole batch, then writes it in one transaction as the next version.
+    /// Validates the whole batch, then writes it in one transaction as the next version. A full
+    /// disk throws `StoreFailure` (`.diskFull`), with nothing written.
     public func publish(_ batch: PublishBatch) async throws -> PublishResult {
         guard !batch.figures.isEmpty || !batch.retractIDs.isEmpty else { throw PublishError.empty }
         var violations = batch.figures.violations()
@@ -46,7 +47,7 @@ extension FigureStore {
         }
         guard violations.isEmpty else { throw PublishError.invalid(violations) }
 
-        return try await writer.write { db in
+        return try await storageWrite { db in
             let current = try Self.state(db)
             if let expected = batch.expectedVersion, expected != current.version {
                 throw PublishError.versionMismatch(expected: expected, current: current.version)

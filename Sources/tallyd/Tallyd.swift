@@ -92,7 +92,14 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "tallyd")
 
-        let store = try FigureStore.openSeeded(path: configuration.databasePath)
+        let store: FigureStore
+        do {
+            store = try FigureStore.openVerified(path: configuration.databasePath)
+        } catch let failure as StoreFailure {
+            // Nothing is served from a store that could not be verified.
+            FileHandle.standardError.write(Data("tallyd: cannot serve: \(failure)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
         let server = try await TallyServer(configuration: configuration, store: store, logger: logger)
         let address = try await server.start()
         let state = try await store.state()
@@ -104,3 +111,13 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
+extension StoreFailure {
+    /// sysexits.h: 65 a damaged database, 73 one that cannot be written, 74 a disk that fails.
+    var exitCode: Int32 {
+        switch kind {
+        case .damaged: 65
+        case .notWritable: 73
+        case .diskFull, .ioError: 74
+        }
+    }
+}
