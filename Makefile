@@ -11,8 +11,9 @@ PORT ?= 8080
 # Build and test dependencies from Debian. nghttp2-client/-server, curl and haproxy are the
 # independent HTTP/2 peers the interop tests and benchmarks run against.
 # librsvg2-bin (rsvg-convert) renders `tally chart --output x.png`, with DejaVu as its sans-serif.
+# sslscan is the independent TLS scanner the tests judge the proxy's and tallyd's TLS with.
 APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 python3-venv \
-	curl nghttp2-client nghttp2-server haproxy openssl librsvg2-bin fonts-dejavu-core
+	curl nghttp2-client nghttp2-server haproxy openssl librsvg2-bin fonts-dejavu-core sslscan
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PREFIX ?= /usr/local

@@ -34,11 +34,7 @@ public final class TallyServer: Service, Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         admission = ConnectionAdmission(limit: configuration.maxConnections ?? ConnectionAdmission.automaticLimit())
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            tlsConfiguration.applicationProtocols = ["h2"]
-            tls = try NIOSSLContext(configuration: tlsConfiguration)
+            tls = try NIOSSLContext(configuration: ServerTLS.configuration(certificatePath: certificate, keyPath: key))
         } else {
             tls = nil
         }
