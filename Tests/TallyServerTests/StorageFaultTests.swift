@@ -29,8 +29,9 @@ struct StorageFaultTests {
     /// Python's sqlite3 (another SQLite, another program), so the file alone holds the dataset.
     private func closedDatabase(in directory: URL) throws -> String {
         let path = directory.appendingPathComponent("tally.sqlite").path
-        let server = try TallydProcess(database: path)
-        #expect(server.stop() == 0)
+        // Its exit status is not the point: a tallyd stopped before its signal handlers are in place
+        // dies of the SIGTERM, and the checkpoint below makes the file whole either way.
+        try TallydProcess(database: path).stop()
         let checkpoint = try runProcess("/usr/bin/python3", ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
                                                                + "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()", path])
         #expect(checkpoint.status == 0, "\(checkpoint.stderr)")
