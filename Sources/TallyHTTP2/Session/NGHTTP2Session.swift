@@ -35,6 +35,10 @@ public final class NGHTTP2Session {
         var optionPointer: OpaquePointer?
         nghttp2_option_new(&optionPointer)
         nghttp2_option_set_no_auto_window_update(optionPointer, 1)
+        // A server's nghttp2 otherwise keeps up to SETTINGS_MAX_CONCURRENT_STREAMS closed streams per
+        // connection for RFC 7540's priority tree, which Tally does not use: about 300 bytes each,
+        // 29 MiB for 1,000 connections that have each made 100 calls (the soak's long-lived callers).
+        if role == .server { nghttp2_option_set_no_closed_streams(optionPointer, 1) }
         nghttp2_option_set_stream_reset_rate_limit(optionPointer, settings.streamResetBurst, settings.streamResetRatePerSecond)
         nghttp2_option_set_max_continuations(optionPointer, settings.maxContinuations)
         var sessionPointer: OpaquePointer?
