@@ -22,7 +22,7 @@ DESTDIR ?=
 CONFIGURATION ?= release
 BUILD_INFO := Sources/CTallyBuildInfo/generated/commit.h
 
-.PHONY: all deps venv build-info build test run bench vectors clean deploy-test install install-test
+.PHONY: all deps venv build-info build test run bench soak vectors clean deploy-test install install-test
 
 all: build
 
@@ -79,6 +79,11 @@ bench: deps venv
 	cd Benchmarks && $(SWIFT) run -c release TallyBenchmarks
 	Benchmarks/http2/run.sh
 	Benchmarks/sync/run.sh
+
+## soak: a release tallyd under 2,000 connections (1,000 watching), a publish a second and a Totals
+## load, for SOAK_MINUTES (default 10); a table a minute, pass or fail at the end (Tests/Soak/soak.py)
+soak: deps venv build-info
+	Tests/Soak/run.sh
 
 ## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it
 deploy-test: deps
