@@ -13,10 +13,11 @@ PORT ?= 8080
 # librsvg2-bin (rsvg-convert) renders `tally chart --output x.png`, with DejaVu as its sans-serif.
 # chromium loads the page through HAProxy in the browser test (81 MB download); prometheus brings
 # promtool, which checks /metrics (19 MB, with the server it is part of: no lighter package has it);
-# xxd is in a README example the README test runs.
+# xxd is in a README example the README test runs. sslscan is the independent TLS scanner the tests
+# judge the proxy's and tallyd's TLS with.
 APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 python3-venv \
 	curl nghttp2-client nghttp2-server haproxy openssl librsvg2-bin fonts-dejavu-core \
-	chromium prometheus xxd
+	chromium prometheus xxd sslscan
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PREFIX ?= /usr/local
@@ -25,7 +26,7 @@ DESTDIR ?=
 CONFIGURATION ?= release
 BUILD_INFO := Sources/CTallyBuildInfo/generated/commit.h
 
-.PHONY: all deps venv build-info build test run bench vectors clean deploy-test install install-test
+.PHONY: all deps venv build-info build test run bench soak vectors clean deploy-test install install-test
 
 all: build
 
@@ -83,6 +84,11 @@ bench: deps venv
 	Benchmarks/http2/run.sh
 	Benchmarks/http2/allocations.sh
 	Benchmarks/sync/run.sh
+
+## soak: a release tallyd under 2,000 connections (1,000 watching), a publish a second and a Totals
+## load, for SOAK_MINUTES (default 10); a table a minute, pass or fail at the end (Tests/Soak/soak.py)
+soak: deps venv build-info
+	Tests/Soak/run.sh
 
 ## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it
 deploy-test: deps

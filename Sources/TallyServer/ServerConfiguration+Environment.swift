@@ -15,6 +15,7 @@ extension ServerConfiguration {
         ("TALLY_PUBLISH_TOKEN_FILE", "file holding the publish token (for container secrets)"),
         ("TALLY_MAX_MESSAGE_BYTES", "largest message accepted (default 4194304)"),
         ("TALLY_MAX_CONCURRENT_STREAMS", "HTTP/2 streams per connection (default 100)"),
+        ("TALLY_MAX_CONNECTIONS", "connections served at once; more get GOAWAY (default 10000, or less when ulimit -n is lower)"),
         ("TALLY_IDLE_TIMEOUT_SECONDS", "close connections idle this long (default 300)"),
         ("TALLY_GRACE_PERIOD_SECONDS", "time in-flight calls get after SIGTERM (default 20)"),
         ("TALLY_WATCH_HEARTBEAT_SECONDS", "heartbeat interval on watch streams (default 15)"),
@@ -41,6 +42,10 @@ extension ServerConfiguration {
         if let token = environment["TALLY_PUBLISH_TOKEN"], !token.isEmpty { publishToken = token }
         if let size = try integer("TALLY_MAX_MESSAGE_BYTES") { maxMessageSize = size }
         if let streams = try integer("TALLY_MAX_CONCURRENT_STREAMS") { http2.settings.maxConcurrentStreams = UInt32(streams) }
+        if let connections = try integer("TALLY_MAX_CONNECTIONS") {
+            guard connections > 0 else { throw ConfigurationError(key: "TALLY_MAX_CONNECTIONS", value: "0", expected: "a positive integer") }
+            maxConnections = connections
+        }
         if let seconds = try integer("TALLY_IDLE_TIMEOUT_SECONDS") { http2.idleTimeout = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_GRACE_PERIOD_SECONDS") { gracePeriod = .seconds(Int64(seconds)) }
         if let seconds = try integer("TALLY_WATCH_HEARTBEAT_SECONDS") { watchHeartbeat = .seconds(Int64(seconds)) }

@@ -44,6 +44,9 @@ public struct ServerConfiguration: Sendable {
     public var compressionThreshold = 1024
     /// Change log kept for delta syncs, in versions; older clients fetch the snapshot.
     public var changeLogVersions: UInt64 = 10_000
+    /// Connections served at once; one more is turned away with a GOAWAY saying why. nil: 10,000,
+    /// or fewer when the descriptor limit (`ulimit -n`) would run out first (see `ConnectionAdmission`).
+    public var maxConnections: Int?
     public var http2 = HTTP2ServerConfiguration()
     /// PEM certificate chain and key: when both are set tallyd terminates TLS itself (ALPN h2);
     /// otherwise it serves h2c and a proxy terminates TLS.

@@ -15,6 +15,10 @@ final class ServerMetrics: Sendable {
     let openConnections: Level
     let openStreams: Level
     let datasetVersion: Level
+    /// Connections turned away over the connection limit (`ConnectionAdmission`).
+    let refusedConnections: Count
+    /// Times accepting paused because accept(2) failed for want of descriptors (`AcceptPause`).
+    let acceptPauses: Count
     /// Set by replicas on a shared database only (absent from a SQLite tallyd's exposition).
     private let databaseReachableGauge = Mutex<Level?>(nil)
     private let process: ProcessMetrics?
@@ -26,6 +30,8 @@ final class ServerMetrics: Sendable {
         static let streams = "HTTP/2 streams open now, on all connections."
         static let version = "Version of the dataset being served (raised by every publish)."
         static let build = "Always 1; the labels name the release and the git commit tallyd was built from."
+        static let refused = "Connections turned away because the server already served its limit of connections (GOAWAY ENHANCE_YOUR_CALM)."
+        static let acceptPauses = "Times accepting paused for 250 ms because accept(2) failed for want of file descriptors or memory."
         static let database = "1 while the shared database answers, 0 while it cannot be reached (replicas keep serving the version they have)."
     }
 
@@ -36,6 +42,8 @@ final class ServerMetrics: Sendable {
         openConnections = Level(registry.gauge("tally_open_connections", help: Help.connections))
         openStreams = Level(registry.gauge("tally_open_streams", help: Help.streams))
         datasetVersion = Level(registry.gauge("tally_dataset_version", help: Help.version))
+        refusedConnections = Count(registry.counter("tally_connections_refused_total", help: Help.refused))
+        acceptPauses = Count(registry.counter("tally_accept_pauses_total", help: Help.acceptPauses))
         registry.gauge("tally_build_info", labels: [("version", String(cString: tally_version())), ("commit", String(cString: tally_git_commit()))],
                            help: Help.build).set(to: 1)
         process = ProcessMetrics(registry: registry)
@@ -63,6 +71,15 @@ final class ServerMetrics: Sendable {
         func increment() { gauge.increment(by: 1) }
         func decrement() { gauge.decrement(by: 1) }
         func record(_ value: Double) { gauge.set(to: value) }
+    }
+
+    /// A counter as the rest of the server uses it: up by one.
+    struct Count: Sendable {
+        private let counter: Counter
+
+        init(_ counter: Counter) { self.counter = counter }
+
+        func increment() { counter.increment() }
     }
 
     private struct Handles {

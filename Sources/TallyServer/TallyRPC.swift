@@ -231,6 +231,9 @@ struct TallyRPC: Sendable {
                 throw CallError(publish: error)
             } catch StoreError.unavailable(let reason) {
                 throw CallError(.unavailable, "the database is unavailable (\(reason)); nothing was published", retryAfterMilliseconds: 1_000)
+            } catch let failure as StoreFailure {
+                logger.error("publish not written", metadata: ["error": "\(failure)"])
+                throw CallError(storage: failure)
             }
             try await updates.catchUpLocked()
             try? await store.pruneChangeLog(keepingVersions: configuration.changeLogVersions)

@@ -26,17 +26,15 @@ public final class TallyServer: Service, Sendable {
     private let boundAddress = Mutex<SocketAddress?>(nil)
     private let tls: NIOSSLContext?
     private let follower: ReplicaFollower?
+    private let admission: ConnectionAdmission
 
     public init(configuration: ServerConfiguration, store: any FigureStore, logger: Logger = Logger(label: "tallyd")) async throws {
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        admission = ConnectionAdmission(limit: configuration.maxConnections ?? ConnectionAdmission.automaticLimit())
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            tlsConfiguration.applicationProtocols = ["h2"]
-            tls = try NIOSSLContext(configuration: tlsConfiguration)
+            tls = try NIOSSLContext(configuration: ServerTLS.configuration(certificatePath: certificate, keyPath: key))
         } else {
             tls = nil
         }
@@ -51,7 +49,13 @@ public final class TallyServer: Service, Sendable {
     /// Binds the listening socket; returns the address (the port, when 0 was asked for).
     @discardableResult
     public func start() async throws -> SocketAddress {
+        let (logger, pauses) = (logger, metrics.acceptPauses)
         let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPause(logger: logger) { pauses.increment() })
+                }
+            }
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -63,7 +67,7 @@ public final class TallyServer: Service, Sendable {
         listener.withLock { $0 = channel }
         let address = channel.channel.localAddress!
         boundAddress.withLock { $0 = address }
-        logger.notice("listening", metadata: ["address": "\(address)"])
+        logger.notice("listening", metadata: ["address": "\(address)", "max-connections": "\(admission.limit)"])
         return address
     }
 
@@ -71,12 +75,31 @@ public final class TallyServer: Service, Sendable {
 
     private func setUp(_ channel: any Channel) throws -> HTTP2ServerConnection {
         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        let decision = admission.admit()
+        guard decision == .serve else { return try refuse(channel, decision) }
         let meter = metrics.openStreams
         let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: responder) { change in
             if change > 0 { meter.increment() } else { meter.decrement() }
         }
         metrics.openConnections.increment()
-        channel.closeFuture.whenComplete { [metrics] _ in metrics.openConnections.decrement() }
+        channel.closeFuture.whenComplete { [metrics, admission] _ in
+            metrics.openConnections.decrement()
+            admission.servedClosed()
+        }
+        return connection
+    }
+
+    /// Over the connection limit: a GOAWAY that says so, or, with too many refusals lingering
+    /// already, a close without one (`ConnectionAdmission`).
+    private func refuse(_ channel: any Channel, _ decision: ConnectionAdmission.Decision) throws -> HTTP2ServerConnection {
+        metrics.refusedConnections.increment()
+        let refusal = HTTP2Refusal(message: "too many connections: this server serves at most \(admission.limit) at once; retry later")
+        let connection = try HTTP2ServerConnection.configure(channel, configuration: configuration.http2, responder: responder, refusal: refusal)
+        if decision == .refuse {
+            channel.closeFuture.whenComplete { [admission] _ in admission.refusalClosed() }
+        } else {
+            channel.close(promise: nil)
+        }
         return connection
     }
 

@@ -6,10 +6,11 @@ import TallyModel
 extension SQLiteFigureStore {
     /// Validates the whole batch, then writes it in one transaction as the next version. The hash
     /// is updated from what changed alone (each replaced or retracted figure's old encoding out,
-    /// each new one in), so a publish costs O(changes) however large the dataset.
+    /// each new one in), so a publish costs O(changes) however large the dataset. A full disk
+    /// throws `StoreFailure` (`.diskFull`), with nothing written.
     public func publish(_ batch: PublishBatch) async throws -> PublishResult {
         try batch.validate()
-        return try await writer.write { db in try Self.publish(batch, db) }
+        return try await storageWrite { db in try Self.publish(batch, db) }
     }
 
     static func publish(_ batch: PublishBatch, _ db: Database) throws -> PublishResult {

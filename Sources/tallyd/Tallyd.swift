@@ -37,6 +37,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file.") var database: String?
     @Option(help: "File holding the bearer token that allows publishing (default: publishing disabled).") var publishTokenFile: String?
     @Option(help: "HTTP/2 streams allowed per connection.") var maxConcurrentStreams: UInt32?
+    @Option(help: "Connections served at once; more are turned away with GOAWAY (default: 10000, or less when ulimit -n is lower).") var maxConnections: Int?
     @Option(help: "Seconds before an idle connection is closed.") var idleTimeoutSeconds: Int64?
     @Option(help: "Seconds in-flight calls get after SIGTERM.") var gracePeriodSeconds: Int64?
     @Option(help: "Seconds between heartbeats on watch streams.") var watchHeartbeatSeconds: Int64?
@@ -49,6 +50,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port).") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, got \(maxConnections).") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together.") }
         if let level = logLevel, Logger.Level(rawValue: level) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.")
@@ -64,6 +66,7 @@ struct Serve: AsyncParsableCommand {
         if let database { configuration.databasePath = database }
         if let publishTokenFile { configuration.publishToken = try ServerConfiguration.readToken(file: publishTokenFile) }
         if let maxConcurrentStreams { configuration.http2.settings.maxConcurrentStreams = maxConcurrentStreams }
+        if let maxConnections { configuration.maxConnections = maxConnections }
         if let idleTimeoutSeconds { configuration.http2.idleTimeout = .seconds(idleTimeoutSeconds) }
         if let gracePeriodSeconds { configuration.gracePeriod = .seconds(gracePeriodSeconds) }
         if let watchHeartbeatSeconds { configuration.watchHeartbeat = .seconds(watchHeartbeatSeconds) }
@@ -89,7 +92,14 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "tallyd")
 
-        let store = try SQLiteFigureStore.openSeeded(path: configuration.databasePath)
+        let store: SQLiteFigureStore
+        do {
+            store = try SQLiteFigureStore.openVerified(path: configuration.databasePath)
+        } catch let failure as StoreFailure {
+            // Nothing is served from a store that could not be verified.
+            FileHandle.standardError.write(Data("tallyd: cannot serve: \(failure)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
         let server = try await TallyServer(configuration: configuration, store: store, logger: logger)
         let address = try await server.start()
         let state = try await store.state()
@@ -98,5 +108,16 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+extension StoreFailure {
+    /// sysexits.h: 65 a damaged database, 73 one that cannot be written, 74 a disk that fails.
+    var exitCode: Int32 {
+        switch kind {
+        case .damaged: 65
+        case .notWritable: 73
+        case .diskFull, .ioError: 74
+        }
     }
 }

@@ -19,48 +19,48 @@ struct GracefulShutdownTests {
         let port = server.port
 
         // A watch stream, and then a second call on the same connection after it.
-        let watch = Task { () throws -> (results: [PeerResponse], goaway: Int?) in
-            try await onOwnThread { () throws -> (results: [PeerResponse], goaway: Int?) in
-                let (results, summary) = try H2Peer(port: port).sequence([
-                    .init(path: "/tally.v1.Tally/Watch", body: EnvelopeFramer().frame(WatchRequest())),
-                    .init(path: "/tally.v1.Tally/Sources", body: EnvelopeFramer().frame(SourcesRequest())),
-                ])
-                return (results, summary["goaway_code"] as? Int)
-            }
+        let watch = ThreadTask { () throws -> (results: [PeerResponse], goaway: Int?) in
+            let (results, summary) = try H2Peer(port: port).sequence([
+                .init(path: "/tally.v1.Tally/Watch", body: EnvelopeFramer().frame(WatchRequest())),
+                .init(path: "/tally.v1.Tally/Sources", body: EnvelopeFramer().frame(SourcesRequest())),
+            ])
+            return (results, summary["goaway_code"] as? Int)
         }
         // The slow call: the snapshot, read at 1.5 MB/s by the h2 peer, which acknowledges only what
         // it has read, so the server is held to one flow-control window ahead: slow on its side.
         // (curl --limit-rate was tried first: curl 7.88 reports success but drops the last DATA of
         // a paused transfer when the server closes after GOAWAY; it never saw END_STREAM.)
-        let slow = Task { () throws -> PeerResponse in
-            try await onOwnThread {
-                try H2Peer(port: port).call("/tally.v1.Tally/Snapshot", body: EnvelopeFramer().frame(SnapshotRequest(schemaVersion: DatasetSchema.current)),
-                                            readRate: 1_500_000, timeout: 60, deadline: 90)
-            }
+        let slow = ThreadTask { () throws -> PeerResponse in
+            try H2Peer(port: port).call("/tally.v1.Tally/Snapshot", body: EnvelopeFramer().frame(SnapshotRequest(schemaVersion: DatasetSchema.current)),
+                                        readRate: 1_500_000, timeout: 60, deadline: 90)
         }
-        // Both calls must be in flight before the signal. The peers run on threads of their own
-        // (run on the cooperative pool, they once started only after the signal in a loaded full
-        // run, and a peer that connects after the listener closed may reach another test's tallyd
-        // that has been given this port since).
+        // Both calls must be in flight before the signal. The peers run on threads of their own,
+        // started at once (run on the cooperative pool, they once started only after the signal in
+        // a loaded full run, and a peer that connects after the listener closed may reach another
+        // test's tallyd that has been given this port since; started from a Task, they started too
+        // late for the watch's 10 s to overlap the snapshot in full runs on a busy machine).
         // tallyd's own count of open streams says when they are there: the watch, the snapshot,
-        // and the /metrics request asking.
+        // and the /metrics request asking. The polling, the signal and the call after it run on a
+        // thread of their own too: on the cooperative pool, polls were seconds apart in loaded full
+        // runs, and the snapshot was over before one saw it.
         let curl = try #require(PeerTools.path("curl"), "curl is not installed")
-        let waitUntil = ContinuousClock.now + .seconds(30)
-        var open = 0
-        while open < 3 && ContinuousClock.now < waitUntil {
-            let metrics = try await onOwnThread {
-                try runProcess(curl, ["-s", "--max-time", "5", "--http2-prior-knowledge", "http://127.0.0.1:\(port)/metrics"])
+        let pid = server.process.processIdentifier
+        let (open, refused) = try await onOwnThread { () throws -> (Int, PeerResponse) in
+            let waitUntil = ContinuousClock.now + .seconds(30)
+            var open = 0
+            while open < 3 && ContinuousClock.now < waitUntil {
+                let metrics = try runProcess(curl, ["-s", "--max-time", "5", "--http2-prior-knowledge", "http://127.0.0.1:\(port)/metrics"])
+                open = metrics.stdout.split(separator: "\n").first { $0.hasPrefix("tally_open_streams ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+                if open < 3 { usleep(50_000) }
             }
-            open = metrics.stdout.split(separator: "\n").first { $0.hasPrefix("tally_open_streams ") }
-                .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
-            if open < 3 { try await Task.sleep(for: .milliseconds(50)) }
+            usleep(300_000)
+            kill(pid, SIGTERM)
+            usleep(300_000)
+            // A new connection is refused outright: nothing was sent, so any client may retry it.
+            return (open, try H2Peer(port: port).call("/tally.v1.Tally/Health"))
         }
-        #expect(open >= 3, "the watch and the snapshot did not both start")
-        try await Task.sleep(for: .milliseconds(300))
-        kill(server.process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        // A new connection is refused outright: nothing was sent, so any client may retry it.
-        let refused = try await onOwnThread { try H2Peer(port: port).call("/tally.v1.Tally/Health") }
+        #expect(open >= 3, "the watch and the snapshot did not both start; tallyd's log:\n\(server.log)")
         #expect(refused.status == nil)
         #expect((refused.raw["error"] as? String)?.contains("ConnectionRefused") == true, "\(refused.raw)")
 

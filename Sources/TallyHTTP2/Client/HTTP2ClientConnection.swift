@@ -98,6 +98,9 @@ public final class HTTP2ClientConnection: Sendable {
             } onCancel: {
                 release()
             }
+            // Cancelled as the head arrived: the stream is already being reset, and the caller
+            // must see the cancellation, not the reset it caused (the body would end in CANCEL).
+            try Task.checkCancellation()
         } catch {
             release()
             if Task.isCancelled { throw CancellationError() }

@@ -24,6 +24,9 @@ final class HTTP2ConnectionCore {
     private var started = false
     /// Why the connection is going down, for the calls it fails (client role).
     private(set) var closeReason: String?
+    /// Set before the channel is active: the connection is turned away at its start (see
+    /// `HTTP2Refusal`) instead of served.
+    var refusal: HTTP2Refusal?
 
     private var timers: [Timer: Scheduled<Void>] = [:]
     private var keepaliveTask: RepeatedTask?
@@ -65,6 +68,11 @@ final class HTTP2ConnectionCore {
     private func start() {
         guard !started, let context else { return }
         started = true
+        if let refusal {
+            session.submitRefusal(errorCode: refusal.errorCode, debugData: refusal.message)
+            perform(machine.sessionEnded())
+            return
+        }
         if let interval = machine.configuration.keepaliveInterval {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in

@@ -35,12 +35,16 @@ public struct HTTP2ServerConnection: Sendable {
 
     /// Adds the HTTP/2 server to `channel`'s pipeline (after any TLS handler). Call on the
     /// channel's event loop, e.g. from a channel initializer.
+    /// - Parameter refusal: turn the connection away at its start instead of serving it (its
+    ///   stream sequence then ends when it closes, with no stream).
     /// - Parameter onStreamCountChange: told the change (+1, -1) whenever a stream opens or closes, for metrics.
     public static func configure(_ channel: any Channel, configuration: HTTP2ServerConfiguration, responder: some HTTP2Responder,
+                                 refusal: HTTP2Refusal? = nil,
                                  onStreamCountChange: @escaping @Sendable (Int) -> Void = { _ in }) throws -> HTTP2ServerConnection {
         let (streams, continuation) = AsyncStream<HTTP2ServerStream>.makeStream()
         let handler = try HTTP2ServerConnectionHandler(configuration: configuration, responder: responder, streams: continuation,
                                                        onStreamCountChange: onStreamCountChange)
+        handler.core.refusal = refusal
         try channel.pipeline.syncOperations.addHandler(handler)
         return HTTP2ServerConnection(channel: channel, streams: streams, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
                                      responder: responder)

@@ -70,6 +70,9 @@ extension NGHTTP2Session {
     /// Body bytes of a stream not yet handed to nghttp2.
     public func bufferedBodyBytes(streamID: Int32) -> Int { outbound[streamID]?.bufferedCount ?? 0 }
 
+    /// Whether nghttp2 still holds state for the stream (open, or closed and kept).
+    func holdsStream(_ streamID: Int32) -> Bool { nghttp2_session_find_stream(session, streamID) != nil }
+
     private func resumeIfDeferred(_ streamID: Int32) {
         guard outbound[streamID]?.isDeferred == true else { return }
         outbound[streamID]!.isDeferred = false
