@@ -204,6 +204,13 @@ let package = Package(
             path: "Tests/TallySyncFixture",
             swiftSettings: tallySwiftSettings
         ),
+        // Times publishes reaching every replica (Benchmarks/replicas/run.sh).
+        .executableTarget(
+            name: "TallyReplicaBench",
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport"],
+            path: "Tests/TallyReplicaBench",
+            swiftSettings: tallySwiftSettings
+        ),
         .testTarget(
             name: "TallyServerTests",
             dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper",
