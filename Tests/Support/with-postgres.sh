@@ -4,7 +4,8 @@
 # Finds Debian's server binaries (/usr/lib/postgresql/*/bin, the newest), creates a cluster in a
 # temporary folder owned by the `postgres` user (PostgreSQL refuses to run as root; as any other
 # user the cluster is simply that user's), on a free loopback port with its Unix socket in the
-# same folder and fsync off (test speed, nothing here must survive a crash). A role `tally` with a
+# same folder and fsync off (test speed, nothing here must survive a crash; TALLY_POSTGRES_DURABLE=1
+# keeps it on). A role `tally` with a
 # password and CREATEDB logs in by scram-sha-256 over TCP, so password authentication is what the
 # tests exercise. Exports for CMD:
 #   TALLY_TEST_POSTGRES_URL  postgres://tally:PASSWORD@127.0.0.1:PORT/postgres?sslmode=disable
@@ -68,19 +69,27 @@ cat >> "$data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$cluster'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 300
 EOF
+# TALLY_POSTGRES_DURABLE=1 keeps PostgreSQL's durable defaults (for measuring publish latency
+# against SQLite's synchronous=FULL); tests need none of it.
+if [ "${TALLY_POSTGRES_DURABLE:-0}" != 1 ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$data/postgresql.conf"
+fi
 
 cat > "$ctl" <<EOF
 #!/usr/bin/env bash
 # Stops or starts the throwaway server (the outage tests call it).
 set -euo pipefail
+# The server must not inherit the caller's descriptors: a test process's sockets held open by
+# the server would outlive their close, and a caller that waits for its pipes to close (as
+# Foundation's Process does) would wait for the server to exit.
+for fd in \$(ls /proc/\$\$/fd); do
+    if [ "\$fd" -gt 2 ]; then eval "exec \$fd>&-" 2>/dev/null || true; fi
+done
 case "\${1:-}" in
     stop) $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres --" ) "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null ;;
-    start) $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres --" ) "$bindir/pg_ctl" -D "$data" -l "$log" -w start >/dev/null ;;
+    start) $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres --" ) "$bindir/pg_ctl" -D "$data" -l "$log" -w start </dev/null >/dev/null ;;
     *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
 esac
 EOF
