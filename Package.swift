@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "TallyServerTests",
             dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper",
-                           "TallyClient", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           "TallyClient", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: tallySwiftSettings
         ),
