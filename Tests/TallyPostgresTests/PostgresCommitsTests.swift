@@ -69,6 +69,11 @@ struct PostgresCommitsTests {
             await expectUnavailable { _ = try await publisher.publish(PublishBatch(figures: SyntheticFigures.make(count: 1, prefix: "down"))) }
             await expectUnavailable { _ = try await publisher.state() }
             #expect(started.duration(to: .now) < .seconds(15), "unavailable within the connect timeout, not after a long wait")
+            // TALLY_TEST_OUTAGE_SECONDS makes the outage last that long (the pool's backoff grows
+            // with it: a long one shows the pool replaced); by default it is as short as the checks.
+            if let seconds = ProcessInfo.processInfo.environment["TALLY_TEST_OUTAGE_SECONDS"].flatMap(Int.init) {
+                try await Task.sleep(until: started + .seconds(seconds), clock: .continuous)
+            }
             try await PostgresTestCluster.startServer()
 
             let back = await log.count
