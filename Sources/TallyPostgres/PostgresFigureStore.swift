@@ -43,7 +43,8 @@ public final class PostgresFigureStore: SharedFigureStore {
             try? await connection.close()
             switch error {
             case is PublishError, is PostgresConnectError: throw error
-            case let error where PostgresFailure.isUnreachable(error):
+            case let failed as PostgresSchema.SeedFailed: throw failed.underlying
+            case let error as PSQLError where PostgresFailure.isUnreachable(error):
                 throw PostgresConnectError.unreachable(settings.endpoint, reason: "lost while preparing the schema: \(PostgresFailure.describe(error))")
             default:
                 throw PostgresConnectError.schemaFailed(settings.endpoint, reason: PostgresFailure.describe(error))
