@@ -217,6 +217,13 @@ let package = Package(
             path: "Tests/TallyPostgresTestSupport",
             swiftSettings: tallySwiftSettings
         ),
+        // Publish latency, PostgreSQL beside SQLite, as a release build (run inside with-postgres.sh).
+        .executableTarget(
+            name: "TallyPublishLatency",
+            dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyStore"],
+            path: "Tests/TallyPublishLatency",
+            swiftSettings: tallySwiftSettings
+        ),
         .testTarget(
             name: "TallyPostgresTests",
             dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport",
