@@ -5,11 +5,12 @@
 # Expects: $work (a scratch directory), $SUDO (empty when root, else sudo), step().
 # shellcheck shell=bash disable=SC2154
 
+# EXTRA_PACKAGES: more Debian packages the calling test needs.
 install_podman() {
     step "installing podman"
     local missing="" p
     for p in podman buildah runc fuse-overlayfs slirp4netns uidmap debootstrap podman-compose catatonit \
-             golang-github-containernetworking-plugin-dnsname "$@"; do
+             golang-github-containernetworking-plugin-dnsname ${EXTRA_PACKAGES:-}; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
     done
     if [ -n "$missing" ]; then
