@@ -254,8 +254,10 @@ code=$(curl -sS --cacert Deploy/certs/ca.pem --http2 -H 'content-type: applicati
     -o "$work/totals.body" -w '%{http_code} %{http_version}' "$totals_url")
 [ "$code" = "200 2" ] || fail "Totals through the proxy answered $code"
 body_size=$(stat -c %s "$work/totals.body")
-[ "$(head -c 1 "$work/totals.body" | od -An -tu1 | tr -d ' ')" = 0 ] && [ "$body_size" -gt 100 ] \
-    || fail "Totals through the proxy answered no message: $(head -c 64 "$work/totals.body" | od -An -tx1)"
+# A message (flag 0), then the end-of-stream envelope (flag 2) with an empty status: OK.
+[ "$(head -c 1 "$work/totals.body" | od -An -tx1 | tr -d ' ')" = 00 ] && [ "$body_size" -gt 100 ] \
+    && [ "$(tail -c 5 "$work/totals.body" | od -An -tx1 | tr -d ' ')" = 0200000000 ] \
+    || fail "Totals through the proxy answered no message, or not OK: $(od -An -tx1 "$work/totals.body" | head -2)"
 totals_args=(totals --jurisdiction RU --from 2022-09-01 --to 2025-05-31 --by article --format json --timeout 10)
 tally "${totals_args[@]}" | grep -v '"dataset_version"' >"$work/totals.expected"
 
