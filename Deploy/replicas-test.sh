@@ -31,7 +31,7 @@ SKIP_BENCH=${SKIP_BENCH:-}
 REPLICAS=(tallyd tallyd2 tallyd3)   # the services, and the proxy's names for them
 pids=()
 
-compose() { (cd Deploy && podman-compose -p "$PROJECT" -f compose.replicas.yaml "$@"); }
+compose() { (cd Deploy && timeout 600 podman-compose -p "$PROJECT" -f compose.replicas.yaml "$@"); }
 container() { echo "${PROJECT}_$1_1"; }
 cleanup() {
     local pid
@@ -197,7 +197,7 @@ wait_for 15 "the watch's stream at the proxy" watch_placed
 victim=$(watch_server)
 echo "the watch is on $victim; killing it"
 t_kill=$(now_ms)
-podman kill "$(container "$victim")" >/dev/null
+timeout 60 podman kill "$(container "$victim")" >/dev/null
 figure replicas-test-2 >"$work/f2.yaml"
 figure replicas-test-3 >"$work/f3.yaml"
 t=$(now_ms)
@@ -224,7 +224,7 @@ lines=$(grep -c . "$work/watch.log")
     || { cat "$work/watch.log" "$work/watch.err"; fail "the watch did not print v$v2 and v$v3 exactly once each"; }
 echo "the watch printed v$v2 and v$v3 exactly once each; it said: $(tr '\n' ' ' <"$work/watch.err")"
 t=$(now_ms)
-podman start "$(container "$victim")" >/dev/null
+timeout 120 podman start "$(container "$victim")" >/dev/null
 wait_for 60 "$victim back" replica_at "$victim" "$v3"
 echo "$victim started again: serves v$v3 (caught up from its mirror) $(since "$t") ms after 'podman start'"
 wait_for 30 "the proxy seeing $victim up" server_up "$victim"
@@ -306,12 +306,12 @@ victim=tallyd2
 start_reads kill
 sleep 4
 t_kill=$(now_ms)
-podman kill "$(container "$victim")" >/dev/null
+timeout 60 podman kill "$(container "$victim")" >/dev/null
 echo "killed $victim $(( t_kill - reads_started )) ms into the reads"
 check_reads "the kill of $victim"
 proxy_stats
 t=$(now_ms)
-podman start "$(container "$victim")" >/dev/null
+timeout 120 podman start "$(container "$victim")" >/dev/null
 wait_for 60 "$victim back" replica_at "$victim" "$v3"
 echo "$victim started again: serves v$v3 $(since "$t") ms after 'podman start'"
 wait_for 30 "the proxy seeing $victim up" server_up "$victim"
@@ -332,7 +332,7 @@ pids+=("$sampler")
 start_reads "the database restart"
 sleep 3
 t=$(now_ms)
-podman restart "$(container postgres)" >/dev/null
+timeout 120 podman restart "$(container postgres)" >/dev/null
 restart_ms=$(since "$t")
 echo "podman restart of PostgreSQL took $restart_ms ms ($(( t - reads_started )) ms into the reads)"
 # The next publish: retried until the database is back (bounded). --expect-version makes a retry
@@ -362,7 +362,7 @@ echo "every replica serves v$v4 $(since "$t") ms after the publish"
 
 step "4b. PostgreSQL stopped: replicas keep reading, say so, refuse publishes; then catch up"
 t=$(now_ms)
-podman stop -t 10 "$(container postgres)" >/dev/null
+timeout 120 podman stop -t 10 "$(container postgres)" >/dev/null
 echo "stopped in $(since "$t") ms"
 database_back() { [ "$(replica_reachable_metric "$1")" = 1 ]; }
 database_away() { [ "$(replica_reachable_metric "$1")" = 0 ] && replica_get "$1" /readyz | grep -qi 'unreachable\|unavailable'; }
@@ -380,7 +380,7 @@ fi
 grep -qi unavailable "$work/publish5.err" || fail "the publish failed otherwise than unavailable: $(cat "$work/publish5.err")"
 echo "reads answered; Publish refused: $(tr '\n' ' ' <"$work/publish5.err")"
 t=$(now_ms)
-podman start "$(container postgres)" >/dev/null
+timeout 120 podman start "$(container postgres)" >/dev/null
 until publish "$work/f5.yaml" --expect-version "$v4" >"$work/publish5.out" 2>"$work/publish5.err"; do
     [ "$(since "$t")" -lt 60000 ] || fail "no publish succeeded within 60 s of the start: $(cat "$work/publish5.err")"
     sleep 0.25
