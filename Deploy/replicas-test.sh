@@ -287,9 +287,9 @@ start_reads() {  # label: starts the load in the background
     pids+=("$loop_pid")
     reads_started=$(now_ms)
 }
-check_reads() {  # label: waits for the load to end, checks every read succeeded, prints the counts
-    local label=$1 n=$(( READ_SECONDS * READ_RATE )) out requests codes data ok bad
-    wait "$h2load_pid" || { cat "$work/h2load.$label"; fail "h2load failed ($label)"; }
+check_reads() {  # label, what: waits for the load to end, checks every read succeeded, prints the counts
+    local label=$1 what=$2 n=$(( READ_SECONDS * READ_RATE )) out requests codes data ok bad
+    wait "$h2load_pid" || { cat "$work/h2load.$label"; fail "h2load failed ($what)"; }
     wait "$loop_pid" || true
     out="$work/h2load.$label"
     requests=$(grep '^requests:' "$out")
@@ -298,9 +298,9 @@ check_reads() {  # label: waits for the load to end, checks every read succeeded
     read -r ok bad <"$work/loop.$label"
     [[ $requests == "requests: $n total, $n started, $n done, $n succeeded, 0 failed, 0 errored, 0 timeout" ]] \
         && [[ $codes == "status codes: $n 2xx, 0 3xx, 0 4xx, 0 5xx" ]] && [ "$data" = $(( n * body_size )) ] \
-        || { cat "$out"; fail "$label: not every h2load read succeeded in full (expected $(( n * body_size )) data bytes, got $data)"; }
-    [ "$bad" = 0 ] && [ "$ok" -gt 0 ] || { cat "$work/loop.failures.$label" 2>/dev/null; fail "$label: $bad of $((ok + bad)) tally totals calls failed"; }
-    echo "reads during $label: $n of $n h2load Totals calls answered in full ($(sed -nE 's/^finished in ([^,]+),.*/\1/p' "$out"), $(grep -E '^time for request:' "$out" | awk '{print "mean " $6 ", max " $5}')); $ok of $ok tally totals calls, each the expected answer"
+        || { cat "$out"; fail "$what: not every h2load read succeeded in full (expected $(( n * body_size )) data bytes, got $data)"; }
+    [ "$bad" = 0 ] && [ "$ok" -gt 0 ] || { cat "$work/loop.failures.$label" 2>/dev/null; fail "$what: $bad of $((ok + bad)) tally totals calls failed"; }
+    echo "reads during $what: $n of $n h2load Totals calls answered in full ($(sed -nE 's/^finished in ([^,]+),.*/\1/p' "$out"), $(grep -E '^time for request:' "$out" | awk '{print "mean " $6 ", max " $5}')); $ok of $ok tally totals calls, each the expected answer"
     [ -s "$work/loop.err" ] && echo "  (the last tally call said: $(tr '\n' ' ' <"$work/loop.err"))"
     return 0
 }
@@ -312,7 +312,7 @@ sleep 4
 t_kill=$(now_ms)
 timeout 60 podman kill "$(container "$victim")" >/dev/null
 echo "killed $victim $(( t_kill - reads_started )) ms into the reads"
-check_reads "the kill of $victim"
+check_reads kill "the kill of $victim"
 proxy_stats
 t=$(now_ms)
 timeout 120 podman start "$(container "$victim")" >/dev/null
@@ -333,7 +333,7 @@ step "4. podman restart of PostgreSQL during ${READ_SECONDS} s of reads"
 ) >"$work/sampler.log" 2>/dev/null &
 sampler=$!
 pids+=("$sampler")
-start_reads "the database restart"
+start_reads restart
 sleep 3
 t=$(now_ms)
 timeout 120 podman restart "$(container postgres)" >/dev/null
@@ -353,7 +353,7 @@ done
 v4=$(version "$(tr -d ' \n' <"$work/publish4.out")")
 [ "$v4" = $((v3 + 1)) ] || fail "the publish after the restart made v$v4, not v$((v3 + 1))"
 echo "the next publish succeeded $(since "$t") ms after the restart returned, after $attempts failed attempts${first_error:+ (first: $first_error)}"
-check_reads "the database restart"
+check_reads restart "the database restart"
 kill "$sampler" 2>/dev/null || true
 if grep -q 'reachable=0' "$work/sampler.log"; then
     echo "seen during the restart: $(grep 'reachable=0' "$work/sampler.log" | head -1)"
