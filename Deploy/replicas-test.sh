@@ -130,6 +130,14 @@ proxy_stats() {
             "$(proxy_stat "$server" wretr)" "$(proxy_stat "$server" wredis)"
     done
 }
+# CPU seconds a container has used so far (podman stats' cpu_time, a Go duration such as 1m2.5s).
+container_cpu() {
+    podman stats --no-stream --format json "$(container "$1")" 2>/dev/null | python3 -c '
+import json, re, sys
+units = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "\u00b5s": 1e-6, "ns": 1e-9}
+text = json.load(sys.stdin)[0]["cpu_time"]
+print(round(sum(float(n) * units[u] for n, u in re.findall(r"([0-9.]+)([a-z\u00b5]+)", text)), 2))'
+}
 server_up() { [ "$(proxy_stat "$1" status)" = UP ]; }
 
 figure() {  # id: a dataset file with one figure (Ukraine: it changes no Russian total)
@@ -407,24 +415,37 @@ if [ -z "$SKIP_BENCH" ]; then
         done
         sleep 1
     }
-    bench() {  # replicas, output: prints req/s
-        local out=$2 r before=() after=() spread=""
+    bench() {  # replicas, output: prints req/s, where the answers came from, and CPU seconds used
+        local out=$2 r before=() after=() cpu0=() cpu1=() spread="" cpu="" h2load_cpu
         set_servers "$1"
         for r in "${REPLICAS[@]}"; do before+=("$(proxy_stat "$r" hrsp_2xx)"); done
-        timeout 300 h2load -n "$BENCH_REQUESTS" -c 8 -m 10 -t 1 -d "$work/request.bin" \
-            -H 'content-type: application/tally+proto' "$totals_url" >"$out" 2>&1 || { cat "$out"; fail "h2load failed"; }
+        for r in proxy "${REPLICAS[@]}"; do cpu0+=("$(container_cpu "$r")"); done
+        # `times` in the subshell: the CPU time of its children, h2load.
+        ( timeout 300 h2load -n "$BENCH_REQUESTS" -c 8 -m 10 -t 1 -d "$work/request.bin" \
+            -H 'content-type: application/tally+proto' "$totals_url" >"$out" 2>&1; status=$?; times >"$out.cpu"; exit $status ) \
+            || { cat "$out"; fail "h2load failed"; }
+        for r in proxy "${REPLICAS[@]}"; do cpu1+=("$(container_cpu "$r")"); done
         for r in "${REPLICAS[@]}"; do after+=("$(proxy_stat "$r" hrsp_2xx)"); done
+        h2load_cpu=$(tail -1 "$out.cpu" | python3 -c '
+import re, sys
+print(round(sum(int(m) * 60 + float(s) for m, s in re.findall(r"([0-9]+)m([0-9.]+)s", sys.stdin.read())), 2))')
+        local names=(proxy "${REPLICAS[@]}")
+        for i in 0 1 2 3; do cpu="$cpu ${names[$i]}=$(python3 -c "print(round(${cpu1[$i]} - ${cpu0[$i]}, 2))")"; done
         grep -q "^status codes: $BENCH_REQUESTS 2xx" "$out" && [ "$(sed -nE 's/^traffic:.*\(([0-9]+)\) data.*/\1/p' "$out")" = $(( BENCH_REQUESTS * body_size )) ] \
             || { cat "$out"; fail "not every benchmark request was answered in full"; }
         for i in 0 1 2; do spread="$spread ${REPLICAS[$i]}=$(( after[i] - before[i] ))"; done
-        printf '%s req/s (answers:%s)\n' "$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")" "$spread"
+        printf '%s req/s in %s (answers:%s; CPU s: h2load=%s%s)\n' "$(sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' "$out")" \
+            "$(sed -nE 's/^finished in ([^,]+),.*/\1/p' "$out")" "$spread" "$h2load_cpu" "$cpu"
     }
     set_servers 3
-    echo "warm-up: $(BENCH_REQUESTS=2000 bench 3 "$work/bench.warmup")"
+    result=$(BENCH_REQUESTS=2000 bench 3 "$work/bench.warmup") || { echo "$result"; exit 1; }
+    echo "warm-up: $result"
     one=() three=()
     for round in $(seq "$BENCH_ROUNDS"); do
-        result=$(bench 1 "$work/bench.1.$round"); echo "round $round, 1 replica:  $result"; one+=("${result%% *}")
-        result=$(bench 3 "$work/bench.3.$round"); echo "round $round, 3 replicas: $result"; three+=("${result%% *}")
+        result=$(bench 1 "$work/bench.1.$round") || { echo "$result"; exit 1; }
+        echo "round $round, 1 replica:  $result"; one+=("${result%% *}")
+        result=$(bench 3 "$work/bench.3.$round") || { echo "$result"; exit 1; }
+        echo "round $round, 3 replicas: $result"; three+=("${result%% *}")
     done
     set_servers 3
     python3 - "${one[*]}" "${three[*]}" <<'PY'
