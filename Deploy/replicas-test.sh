@@ -420,10 +420,13 @@ if [ -z "$SKIP_BENCH" ]; then
         set_servers "$1"
         for r in "${REPLICAS[@]}"; do before+=("$(proxy_stat "$r" hrsp_2xx)"); done
         for r in proxy "${REPLICAS[@]}"; do cpu0+=("$(container_cpu "$r")"); done
+        local stat0 stat1
+        stat0=$(head -1 /proc/stat)
         # `times` in the subshell: the CPU time of its children, h2load.
         ( timeout 300 h2load -n "$BENCH_REQUESTS" -c 8 -m 10 -t 1 -d "$work/request.bin" \
             -H 'content-type: application/tally+proto' "$totals_url" >"$out" 2>&1; status=$?; times >"$out.cpu"; exit $status ) \
             || { cat "$out"; fail "h2load failed"; }
+        stat1=$(head -1 /proc/stat)
         for r in proxy "${REPLICAS[@]}"; do cpu1+=("$(container_cpu "$r")"); done
         for r in "${REPLICAS[@]}"; do after+=("$(proxy_stat "$r" hrsp_2xx)"); done
         h2load_cpu=$(tail -1 "$out.cpu" | python3 -c '
@@ -431,6 +434,12 @@ import re, sys
 print(round(sum(int(m) * 60 + float(s) for m, s in re.findall(r"([0-9]+)m([0-9.]+)s", sys.stdin.read())), 2))')
         local names=(proxy "${REPLICAS[@]}")
         for i in 0 1 2 3; do cpu="$cpu ${names[$i]}=$(python3 -c "print(round(${cpu1[$i]} - ${cpu0[$i]}, 2))")"; done
+        # The whole machine over the run (other builds included): the share of its CPU time idle.
+        cpu="$cpu; machine idle $(python3 -c '
+import sys
+a, b = ([int(x) for x in l.split()[1:]] for l in sys.argv[1:3])
+d = [y - x for x, y in zip(a, b)]
+print(f"{100 * (d[3] + d[4]) / sum(d):.0f}%")' "$stat0" "$stat1")"
         grep -q "^status codes: $BENCH_REQUESTS 2xx" "$out" && [ "$(sed -nE 's/^traffic:.*\(([0-9]+)\) data.*/\1/p' "$out")" = $(( BENCH_REQUESTS * body_size )) ] \
             || { cat "$out"; fail "not every benchmark request was answered in full"; }
         for i in 0 1 2; do spread="$spread ${REPLICAS[$i]}=$(( after[i] - before[i] ))"; done
