@@ -14,10 +14,11 @@ PORT ?= 8080
 # chromium loads the page through HAProxy in the browser test (81 MB download); prometheus brings
 # promtool, which checks /metrics (19 MB, with the server it is part of: no lighter package has it);
 # xxd is in a README example the README test runs. sslscan is the independent TLS scanner the tests
-# judge the proxy's and tallyd's TLS with.
+# judge the proxy's and tallyd's TLS with. postgresql is the server the PostgreSQL store's tests run
+# against (Tests/Support/with-postgres.sh makes a throwaway cluster of it for the test run).
 APT_PACKAGES := pkg-config libnghttp2-dev zlib1g-dev libsqlite3-dev python3 python3-venv \
 	curl nghttp2-client nghttp2-server haproxy openssl librsvg2-bin fonts-dejavu-core \
-	chromium prometheus xxd sslscan
+	chromium prometheus xxd sslscan postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 PREFIX ?= /usr/local
@@ -62,10 +63,11 @@ build-info:
 build: deps build-info
 	$(SWIFT) build
 
-## test: every test, with the independent peers required rather than skipped
+## test: every test, with the independent peers required rather than skipped, and a throwaway
+## PostgreSQL server for the run (started before, removed after: Tests/Support/with-postgres.sh)
 test: deps venv build-info
 	$(SWIFT) build --build-tests
-	TALLY_PYTHON="$(CURDIR)/$(PYTHON)" TALLY_REQUIRE_PEERS=1 $(SWIFT) test
+	TALLY_PYTHON="$(CURDIR)/$(PYTHON)" TALLY_REQUIRE_PEERS=1 Tests/Support/with-postgres.sh $(SWIFT) test
 	$(MAKE) install-test
 
 ## run: build and start tallyd on the embedded dataset (database in .tally/, created when missing)

@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from the system, through module maps (Debian: libnghttp2-dev, zlib1g-dev).
@@ -102,6 +103,21 @@ let package = Package(
                 "TallyCodec", "TallyModel", "TallyDataset",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: tallySwiftSettings
+        ),
+
+        // The shared dataset for replicas (PostgreSQL through postgres-nio): the same semantics as
+        // the SQLite store, with commits followed through LISTEN/NOTIFY.
+        .target(
+            name: "TallyPostgres",
+            dependencies: [
+                "TallyStore", "TallyCodec", "TallyModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: tallySwiftSettings
         ),
@@ -187,7 +203,25 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyStoreTests",
-            dependencies: ["TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport", "TallyStoreCrashHelper"],
+            dependencies: ["TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport", "TallyStoreCrashHelper",
+                           "TallyPostgres", "TallyPostgresTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        // A PostgreSQL server for tests (Tests/Support/with-postgres.sh starts one): a fresh
+        // database per store, and the server stopped and started for the outage tests.
+        .target(
+            name: "TallyPostgresTestSupport",
+            dependencies: ["TallyPostgres", "TallyStore", "TallyModel", "TallyTestSupport",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TallyPostgresTestSupport",
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyPostgresTests",
+            dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: tallySwiftSettings
         ),
         // Publishes a large batch into a store and waits to be killed: the crash-safety test's victim.
@@ -202,6 +236,13 @@ let package = Package(
             name: "TallySyncFixture",
             dependencies: ["TallyStore", "TallyModel", "TallyDataset", "TallyTestSupport"],
             path: "Tests/TallySyncFixture",
+            swiftSettings: tallySwiftSettings
+        ),
+        // Times publishes reaching every replica (Benchmarks/replicas/run.sh).
+        .executableTarget(
+            name: "TallyReplicaBench",
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport"],
+            path: "Tests/TallyReplicaBench",
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

@@ -17,7 +17,7 @@ public struct PublishBatch: Sendable {
 
     /// What can be checked before the store is touched: every figure valid, and no id both
     /// published and retracted. Every store checks this first.
-    func validate() throws(PublishError) {
+    public func validate() throws(PublishError) {
         guard !figures.isEmpty || !retractIDs.isEmpty else { throw .empty }
         var violations = figures.violations()
         let upserted = Set(figures.map(\.id))

@@ -55,7 +55,7 @@ extension SQLiteFigureStore {
     /// Changes and Watch from it), each under the version that made it.
     public func apply(_ changes: [StoredChange], from version: UInt64, to newVersion: UInt64, expectedDigest: [UInt8],
                       recordingChanges: Bool = false) async throws -> DatasetState {
-        try await writer.write { db in
+        try await storageWrite { db in
             let current = try Self.state(db)
             guard current.version == version else { throw LocalCopyError.wrongBase(local: current.version, delta: version) }
             var hash = current.hash
@@ -84,9 +84,9 @@ extension SQLiteFigureStore {
     public func replaceAll(receive: (_ deliver: @escaping @Sendable ([ReceivedFigure]) async throws -> Void) async throws -> SnapshotOutcome) async throws -> DatasetState {
         let queue = PageQueue<[ReceivedFigure]>(capacity: 4)
         let outcome = AnnouncedOutcome()
-        let writing = Task { [writer] in
+        let writing = Task {
             do {
-                return try await writer.write { db in try Self.replace(from: queue, outcome: outcome, db) }
+                return try await self.storageWrite { db in try Self.replace(from: queue, outcome: outcome, db) }
             } catch {
                 queue.abandon(error)
                 throw error

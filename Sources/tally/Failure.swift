@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TallyClient
+import TallyStore
 
 /// Runs a command body, turning failures into a message on stderr and the documented exit code.
 func reportingFailures(_ body: () async throws -> Void) async throws {
@@ -9,6 +10,11 @@ func reportingFailures(_ body: () async throws -> Void) async throws {
     } catch let error as TallyClientError {
         printError("tally: \(error)")
         throw ExitCode(exitCode(for: error))
+    } catch let failure as StoreFailure {
+        // The local snapshot's disk or file (a full disk during a sync, a read-only directory):
+        // the transaction was rolled back, so the copy is the version it was.
+        printError("tally: local snapshot: \(failure)")
+        throw ExitCode(failure.exitCode)
     } catch let error as ChartFileError {
         printError("tally: \(error)")
         throw ExitCode(error.exitCode)
@@ -32,6 +38,17 @@ func exitCode(for error: TallyClientError) -> Int32 {
     case .status: 70
     case .protocolError, .corruptSnapshot: 76
     case .tls: 77
+    }
+}
+
+extension StoreFailure {
+    /// sysexits.h, as tallyd uses them: 65 a damaged file, 73 one that cannot be written, 74 a disk that fails.
+    var exitCode: Int32 {
+        switch kind {
+        case .damaged: 65
+        case .notWritable: 73
+        case .diskFull, .ioError: 74
+        }
     }
 }
 

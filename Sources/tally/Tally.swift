@@ -12,8 +12,8 @@ struct Tally: AsyncParsableCommand {
             with --offline, and on their own, with a note, when the server cannot be reached. The options below \
             may come before the command (tally --server URL totals) or after it.
             Exit codes: 0 ok, 64 bad arguments, 65 invalid input file, 66 no local snapshot, 69 server unreachable, \
-            70 server error status, 71 PNG renderer missing or failed, 73 output file not writable, 75 no answer \
-            within the timeout, 76 protocol error, 77 TLS failure.
+            70 server error status, 71 PNG renderer missing or failed, 73 output file or local snapshot not writable, \
+            74 the local snapshot's disk full or failing (it keeps its version), 75 no answer within the timeout, 76 protocol error, 77 TLS failure.
             """,
         version: String(cString: tally_version_line()),
         subcommands: [TotalsCommand.self, ChartCommand.self, FiguresCommand.self, SourcesCommand.self, CheckCommand.self,

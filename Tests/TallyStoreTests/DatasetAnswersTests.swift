@@ -8,7 +8,7 @@ import TallyTestSupport
 /// The answers computed through the store (queries that select and group in the database) are the
 /// answers computed over every figure in memory, the way the first version did it: the in-memory
 /// functions serve as the oracle.
-@Suite struct DatasetAnswersTests {
+@Suite(.droppingTestDatabases) struct DatasetAnswersTests {
     static func datasets() throws -> [[Figure]] {
         var mixed = SyntheticFigures.make(count: 300, prefix: "s", seed: 9)
         // Repeated statements and parts of a whole, so the consistency report has something to say.

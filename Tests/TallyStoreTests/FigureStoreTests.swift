@@ -7,7 +7,7 @@ import TallyStore
 import TallyTestSupport
 
 /// What every store promises (`FigureStore`), checked on each backend.
-@Suite struct FigureStoreTests {
+@Suite(.droppingTestDatabases) struct FigureStoreTests {
     let seed = SyntheticFigures.make(count: 20, prefix: "seed")
 
     @Test(arguments: StoreBackend.allCases)
@@ -147,8 +147,9 @@ import TallyTestSupport
     }
 
     /// A reader keeps reading the version it was opened at while publishes go on.
-    @Test func aReaderSeesOneVersionWhateverIsPublished() async throws {
-        let store = try await StoreBackend.sqliteFile.make(seed: seed)
+    @Test(arguments: StoreBackend.snapshotReaders)
+    func aReaderSeesOneVersionWhateverIsPublished(_ backend: StoreBackend) async throws {
+        let store = try await backend.make(seed: seed)
         let reader = try await store.reader()
         _ = try await store.publish(PublishBatch(figures: SyntheticFigures.make(count: 30, prefix: "later"), retractIDs: [seed[0].id]))
         let seen = try await reader.allFigures()

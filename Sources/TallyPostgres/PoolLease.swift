@@ -1,0 +1,55 @@
+import Foundation
+import PostgresNIO
+
+/// A connection from the pool within a bounded wait. postgres-nio's pool queues a request while
+/// it fails to connect (for up to 15 s, then fails every request at once until a connection
+/// succeeds): a publish during an outage would hang that long. Here the wait for the lease is
+/// bounded, and only the wait: once a connection is leased, the operation runs to its end (a
+/// publish is never cut off between its commit and its answer). A gate decides which happens
+/// first, the lease or the deadline, so the two never both win.
+enum PoolLease {
+    struct TimedOut: Error {
+        var waited: Duration
+    }
+
+    static func run<T: Sendable>(_ client: PostgresClient, waitingAtMost limit: Duration,
+                                 _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let gate = Gate()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    guard gate.pass(.leased) else { throw TimedOut(waited: limit) }
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                if gate.pass(.timedOut) { throw TimedOut(waited: limit) }
+                return nil
+            }
+            while let finished = try await group.next() {
+                if let value = finished {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            // Both children ended without a value: only possible when the body was cancelled.
+            throw CancellationError()
+        }
+    }
+
+    /// Lets the first of the lease and the deadline through, and refuses the other.
+    private final class Gate: @unchecked Sendable {
+        // @unchecked: `winner` is guarded by `lock`.
+        enum Side { case leased, timedOut }
+        private let lock = NSLock()
+        private var winner: Side?
+
+        func pass(_ side: Side) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if winner == nil { winner = side }
+            return winner == side
+        }
+    }
+}
