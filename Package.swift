@@ -150,7 +150,7 @@ let package = Package(
         .executableTarget(
             name: "tallyd",
             dependencies: [
-                "TallyServer", "TallyStore", "TallyHTTP2", "TallyClient", "TallyCodec", "CTallyBuildInfo",
+                "TallyServer", "TallyStore", "TallyPostgres", "TallyDataset", "TallyHTTP2", "TallyClient", "TallyCodec", "CTallyBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -224,6 +224,13 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: tallySwiftSettings
         ),
+        // tallyd replicas, as processes, on one real PostgreSQL database.
+        .testTarget(
+            name: "TallyPostgresReplicaTests",
+            dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyClient", "TallyCodec", "TallyModel", "TallyDataset",
+                           "TallyTestSupport", "TallyStore", "tallyd"],
+            swiftSettings: tallySwiftSettings
+        ),
         // Publishes a large batch into a store and waits to be killed: the crash-safety test's victim.
         .executableTarget(
             name: "TallyStoreCrashHelper",
@@ -261,7 +268,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyDeployTests",
-            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd"],
+            dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "TallyStore", "tallyd"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

@@ -34,7 +34,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host: String?
     @Option(help: "Port to listen on; 0 picks a free one.") var port: Int?
-    @Option(help: "SQLite database file.") var database: String?
+    @Option(help: "SQLite database file, or a postgres:// URL of a database replicas share (its password from --database-password-file).") var database: String?
+    @Option(help: "File holding the PostgreSQL password (never on the command line).") var databasePasswordFile: String?
+    @Option(help: "A replica's local SQLite mirror of the shared database (default: a temporary file, copied anew at start).") var mirror: String?
+    @Option(help: "Seconds between a replica's checks of the shared database's version, besides its notifications.") var replicaCheckSeconds: Int64?
     @Option(help: "File holding the bearer token that allows publishing (default: publishing disabled).") var publishTokenFile: String?
     @Option(help: "HTTP/2 streams allowed per connection.") var maxConcurrentStreams: UInt32?
     @Option(help: "Connections served at once; more are turned away with GOAWAY (default: 10000, or less when ulimit -n is lower).") var maxConnections: Int?
@@ -64,6 +67,9 @@ struct Serve: AsyncParsableCommand {
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         if let database { configuration.databasePath = database }
+        if let databasePasswordFile { configuration.databasePasswordFile = databasePasswordFile }
+        if let mirror { configuration.mirrorPath = mirror }
+        if let replicaCheckSeconds { configuration.replicaCheckInterval = .seconds(max(1, replicaCheckSeconds)) }
         if let publishTokenFile { configuration.publishToken = try ServerConfiguration.readToken(file: publishTokenFile) }
         if let maxConcurrentStreams { configuration.http2.settings.maxConcurrentStreams = maxConcurrentStreams }
         if let maxConnections { configuration.maxConnections = maxConnections }
@@ -92,14 +98,14 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "tallyd")
 
-        let store: SQLiteFigureStore
+        let served: ServedStore
         do {
-            store = try SQLiteFigureStore.openVerified(path: configuration.databasePath)
-        } catch let failure as StoreFailure {
-            // Nothing is served from a store that could not be verified.
-            FileHandle.standardError.write(Data("tallyd: cannot serve: \(failure)\n".utf8))
-            throw ExitCode(failure.exitCode)
+            served = try await ServedStore.open(configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("tallyd: cannot serve: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
         }
+        let store = served.store
         let server = try await TallyServer(configuration: configuration, store: store, logger: logger)
         let address = try await server.start()
         let state = try await store.state()
@@ -107,17 +113,12 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("listening on \(configuration.host):\(address.port ?? 0) dataset version \(state.version)\n".utf8))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-    }
-}
-
-extension StoreFailure {
-    /// sysexits.h: 65 a damaged database, 73 one that cannot be written, 74 a disk that fails.
-    var exitCode: Int32 {
-        switch kind {
-        case .damaged: 65
-        case .notWritable: 73
-        case .diskFull, .ioError: 74
+        do {
+            try await group.run()
+        } catch {
+            await served.close()
+            throw error
         }
+        await served.close()
     }
 }
