@@ -83,8 +83,12 @@ openssl rand -hex 32 | tr -d '\n' >Deploy/secrets/db_password
 # Read by tallyd (uid 10001) and by the postgres user inside their containers: this throwaway one is
 # world-readable.
 chmod 644 Deploy/secrets/db_password
-swift build --product tally >/dev/null
-tally_bin="$(swift build --show-bin-path)/tally"
+if [ -n "${TALLY_CLI:-}" ]; then
+    tally_bin=$TALLY_CLI   # another tally client to drive the test with
+else
+    swift build --product tally >/dev/null
+    tally_bin="$(swift build --show-bin-path)/tally"
+fi
 # From the host, as a user would: the published port on loopback, TLS verified with the local CA.
 # No local snapshot, so a read that fails cannot be answered offline instead.
 export TALLY_SERVER="https://localhost:$TALLY_PROXY_PORT" TALLY_DATA_DIR="$work/data"
