@@ -12,7 +12,8 @@
 #   5. read throughput through HAProxy with 1 replica and with 3 (h2load, same run).
 # Everything is bounded in time; the stack is removed at the end, passed or not.
 # Settings (environment): TALLY_PROXY_PORT (8444), READ_SECONDS (15, at least 10), READ_RATE (100
-# Totals calls a second during 3 and 4), BENCH_REQUESTS (20000), BENCH_ROUNDS (2), SKIP_BENCH=1.
+# Totals calls a second during 3 and 4), BENCH_REQUESTS (20000), BENCH_ROUNDS (2), SKIP_BENCH=1,
+# TALLY_CLI (the tally client to drive it with; default: built from this tree).
 # shellcheck disable=SC2015  # `checks && ... || fail`: fail is what should run when any check fails
 set -euo pipefail
 cd "$(dirname "$0")/.."
