@@ -102,7 +102,7 @@ at_replica() { local pid; pid=$(podman inspect -f '{{.State.Pid}}' "$(container 
 replica_version() { version "$(at_replica "$1" timeout 5 "$tally_bin" health --server http://127.0.0.1:8080 --timeout 3 --format json 2>/dev/null | tr -d ' \n')"; }
 replica_at() { [ "$(replica_version "$1")" -ge "$2" ] 2>/dev/null; }
 replica_get() { at_replica "$1" curl -sS -m 3 --http2-prior-knowledge "http://127.0.0.1:8080$2"; }
-replica_reachable_metric() { replica_get "$1" /metrics | awk '$1 == "tally_database_reachable" {print $2}'; }
+replica_reachable_metric() { replica_get "$1" /metrics | awk '$1 == "tally_database_reachable" {print $2 + 0}'; }
 # HAProxy's runtime API, through the proxy container's root (the socket is inside it).
 haproxy_cmd() {
     local pid
