@@ -96,6 +96,12 @@ soak: deps venv build-info
 deploy-test: deps
 	Deploy/deploy-test.sh
 
+## deploy-replicas-test: the replica stack with podman (PostgreSQL, three tallyd replicas, HAProxy):
+## publish, kill a replica under a watch and under reads, restart the database, 1 vs 3 replicas
+.PHONY: deploy-replicas-test
+deploy-replicas-test: deps
+	Deploy/replicas-test.sh
+
 ## vectors: regenerate Proto/vectors/*.bin from their text form with Python's protobuf, then the
 ## LtHash16 vectors (which hash two of those figures) with the Python reference
 vectors: venv

@@ -3,9 +3,8 @@
 # and queries through the proxy from the host, restarts the tallyd container and checks the data
 # survived on the volume, then stops everything.
 #
-# This machine has no image registry, so the base images the Dockerfiles name are prepared here,
-# not in the Dockerfiles: Debian bookworm from the configured Debian mirror (debootstrap), and a
-# Swift builder made from that base plus the host's toolchain and the host's offline package mirror.
+# This machine has no image registry, so the base images the Dockerfiles name are prepared here
+# (prepare-images.sh), not in the Dockerfiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -23,56 +22,15 @@ trap cleanup EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "installing podman"
-missing=""
-for p in podman buildah runc fuse-overlayfs slirp4netns uidmap debootstrap podman-compose catatonit \
-         golang-github-containernetworking-plugin-dnsname; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-fi
-
-step "base image: Debian bookworm from the configured mirror"
-if ! podman image exists docker.io/library/debian:bookworm-slim; then
-    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    $SUDO debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >/dev/null
-    $SUDO tar -C "$work/rootfs" -c . | podman import - localhost/debian:bookworm >/dev/null
-    podman tag localhost/debian:bookworm docker.io/library/debian:bookworm-slim
-fi
-
-step "builder image: the base plus the host's Swift toolchain and package mirror"
-if ! podman image exists docker.io/library/swift:6.3-bookworm; then
-    mkdir -p "$work/swift-context"
-    cp -a /opt/swift "$work/swift-context/swift"
-    cp -a /opt/swift-packages "$work/swift-context/swift-packages"
-    cat >"$work/swift-context/Containerfile" <<'CONTAINERFILE'
-FROM docker.io/library/debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends \
-      binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev \
-      libsqlite3-0 libstdc++-12-dev libxml2-dev libz3-dev libncurses6 pkg-config tzdata zlib1g-dev ca-certificates \
-    && rm -rf /var/lib/apt/lists/*
-COPY swift /opt/swift
-COPY swift-packages /opt/swift-packages
-RUN git config --system url."/opt/swift-packages/".insteadOf https://github.com/ && /opt/swift/usr/bin/swift --version
-ENV PATH=/opt/swift/usr/bin:$PATH
-CONTAINERFILE
-    podman build --format docker -t docker.io/library/swift:6.3-bookworm "$work/swift-context" >/dev/null
-fi
-
-step "building the images"
-start=$(date +%s)
-podman build --format docker -f Deploy/Dockerfile -t localhost/tally:latest . >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; exit 1; }
-echo "tally image built in $(( $(date +%s) - start )) s: $(podman image inspect localhost/tally:latest --format '{{.Size}}') bytes"
+# shellcheck source=Deploy/prepare-images.sh
+source Deploy/prepare-images.sh
+install_podman
+base_image
+builder_image
+tally_image
 
 step "starting the stack"
-Deploy/make-local-ca.sh Deploy/certs localhost >/dev/null
-mkdir -p Deploy/secrets
-openssl rand -hex 32 | tr -d '\n' >Deploy/secrets/publish_token
-# Read by tallyd's user (uid 10001) inside the container.
-chmod 644 Deploy/secrets/publish_token
+local_secrets
 swift build --product tally >/dev/null
 tally="$(swift build --show-bin-path)/tally"
 started=$(date +%s%N)
