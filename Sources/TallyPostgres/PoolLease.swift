@@ -7,6 +7,9 @@ import PostgresNIO
 /// bounded, and only the wait: once a connection is leased, the operation runs to its end (a
 /// publish is never cut off between its commit and its answer). A gate decides which happens
 /// first, the lease or the deadline, so the two never both win.
+///
+/// A wait because every connection is busy with this store's own operations (publishes queued
+/// behind the publish lock) is a queue, not an outage: the deadline is put off while they are.
 enum PoolLease {
     /// No connection was leased, so `body` never ran: within the wait (`cause` nil), or the pool
     /// failed the request (its circuit breaker open while connections fail). Safe to retry.
@@ -15,21 +18,29 @@ enum PoolLease {
         var cause: (any Error)?
     }
 
-    static func run<T: Sendable>(_ client: PostgresClient, waitingAtMost limit: Duration,
+    static func run<T: Sendable>(_ pool: (client: PostgresClient, inUse: ConnectionsInUse), capacity: Int, waitingAtMost limit: Duration,
                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let (client, inUse) = pool
         let gate = Gate()
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
                         guard gate.pass(.leased) else { throw NotLeased(waited: limit) }
+                        inUse.change(by: 1)
+                        defer { inUse.change(by: -1) }
                         return try await body(connection)
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(for: limit)
-                    if gate.pass(.timedOut) { throw NotLeased(waited: limit) }
-                    return nil
+                    while true {
+                        try? await Task.sleep(for: limit)
+                        // Cancelled: the body has finished.
+                        if Task.isCancelled { return nil }
+                        if inUse.count >= capacity { continue }
+                        if gate.pass(.timedOut) { throw NotLeased(waited: limit) }
+                        return nil
+                    }
                 }
                 while let finished = try await group.next() {
                     if let value = finished {
@@ -66,5 +77,24 @@ enum PoolLease {
             if winner == nil { winner = side }
             return winner == side
         }
+    }
+}
+
+/// How many of a pool's connections this store's operations hold.
+final class ConnectionsInUse: @unchecked Sendable {
+    // @unchecked: `held` is guarded by `lock`.
+    private let lock = NSLock()
+    private var held = 0
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return held
+    }
+
+    func change(by delta: Int) {
+        lock.lock()
+        held += delta
+        lock.unlock()
     }
 }

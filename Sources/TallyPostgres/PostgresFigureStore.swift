@@ -129,14 +129,14 @@ public final class PostgresFigureStore: SharedFigureStore {
     /// (so `body` never ran, and trying again cannot do anything twice) and the server answers a
     /// direct attempt, the pool is replaced and the operation tried once more.
     func withConnection<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = pool.current
+        let current = pool.current, capacity = pool.maximumConnections
         do {
-            return try await PoolLease.run(client, waitingAtMost: settings.connectTimeout, body)
+            return try await PoolLease.run(current, capacity: capacity, waitingAtMost: settings.connectTimeout, body)
         } catch let failure as PoolLease.NotLeased {
-            if await pool.recover(after: client) {
+            if await pool.recover(after: current.client) {
                 logger.debug("retrying on a new connection pool", metadata: ["operation": "\(operation)"])
                 do {
-                    return try await PoolLease.run(pool.current, waitingAtMost: settings.connectTimeout, body)
+                    return try await PoolLease.run(pool.current, capacity: capacity, waitingAtMost: settings.connectTimeout, body)
                 } catch let again as PoolLease.NotLeased {
                     throw unavailable(again, operation)
                 } catch {

@@ -13,12 +13,13 @@ final class ReconnectingPool: @unchecked Sendable {
     // @unchecked: the mutable fields are guarded by `lock`.
     private let lock = NSLock()
     private var client: PostgresClient
+    private var inUse = ConnectionsInUse()
     private var running: Task<Void, Never>
     private var lastProbe: ContinuousClock.Instant?
     private var probing = false
     private let settings: PostgresSettings
     private let logger: Logger
-    private let maximumConnections: Int
+    let maximumConnections: Int
 
     init(settings: PostgresSettings, maximumConnections: Int, logger: Logger) {
         self.settings = settings
@@ -32,7 +33,8 @@ final class ReconnectingPool: @unchecked Sendable {
         return (client, Task { await client.run() })
     }
 
-    var current: PostgresClient { locked { client } }
+    /// The pool, and how many of its connections are held.
+    var current: (client: PostgresClient, inUse: ConnectionsInUse) { locked { (client, inUse) } }
 
     /// The fields, under the lock (a synchronous call: async code may not hold an NSLock itself).
     private func locked<R>(_ body: () -> R) -> R {
@@ -67,6 +69,7 @@ final class ReconnectingPool: @unchecked Sendable {
             guard answered, client === failed else { return nil }
             let stale = running
             (client, running) = Self.start(settings, maximumConnections, logger)
+            inUse = ConnectionsInUse()
             return stale
         }
         if let stale {
