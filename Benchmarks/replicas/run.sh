@@ -51,9 +51,12 @@ echo "== SQLite, one tallyd" >&2
 sqlite=$("$bin/TallyReplicaBench" "$work/token" "$COUNT" "$sqlite_port")
 echo "$sqlite"
 
+# A database of the benchmark's own (the test role may create databases, not tables in `postgres`).
+psql -q "$TALLY_TEST_POSTGRES_URL" -c "CREATE DATABASE tally_bench" >/dev/null
+database=${TALLY_TEST_POSTGRES_URL/\/postgres\?/\/tally_bench?}
 ports=()
 for i in $(seq "$REPLICAS"); do
-    ports+=("$(start "replica$i" "$TALLY_TEST_POSTGRES_URL" TALLY_MIRROR="$work/mirror$i.sqlite")")
+    ports+=("$(start "replica$i" "$database" TALLY_MIRROR="$work/mirror$i.sqlite")")
 done
 echo "== PostgreSQL, $REPLICAS replicas on ports ${ports[*]}" >&2
 postgres=$("$bin/TallyReplicaBench" "$work/token" "$COUNT" "${ports[@]}")

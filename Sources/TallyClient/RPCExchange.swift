@@ -79,8 +79,13 @@ struct RPCExchange {
         if status == nil, let trailers = try? await response.trailers(), let code = trailers["tally-status"].flatMap(Int32.init) {
             status = Status(code: StatusCode(wireValue: code), message: trailers["tally-message"] ?? "")
         }
+        // No end-of-stream envelope and no trailers: the stream was ended under the response, as
+        // a proxy does when the server behind it dies (HAProxy 2.6 ends it cleanly then). The
+        // call's outcome is unknown, as with a lost connection: retried when that is safe, and a
+        // watch resumes after the last change it delivered.
         guard let status else {
-            throw TallyClientError.protocolError("response (HTTP \(response.status)) ended without a status")
+            throw TallyClientError.connectionLost(address, "the response (HTTP \(response.status)) ended without its end-of-stream status; "
+                                                  + "a proxy may have lost the server behind it")
         }
         guard status.code == .ok else { throw TallyClientError.status(status) }
         return received

@@ -1,17 +1,23 @@
 """A stand-in for a tallyd from before dataset schema 2, for the new client's compatibility test.
 
-Usage: old_server.py   (prints its port, on 127.0.0.1, as the first line; exits when stdin closes)
+Usage: old_server.py [--statusless]
+  (prints its port, on 127.0.0.1, as the first line; exits when stdin closes)
 
 It answers the two sync calls the way the first release did, byte for byte in what matters: a
 Snapshot starts with a SnapshotHeader of schema_version 1 (SHA-256 digest, one figure to an
 envelope after it), and a Changes answer starts with a ChangesHeader that has no schema_version
 field (field 6 did not exist). Written with the `h2` package, which shares no code with Tally.
+
+With --statusless it answers every call instead as HAProxy 2.6 does when the server under a
+stream dies: response headers, then the stream ended cleanly with no end-of-stream status and no
+trailers (HAProxy logs `SD--`). It prints "call PATH" for each, so a test can count the retries.
 """
 
 import hashlib
 import select
 import socket
 import sys
+import threading
 
 import h2.config
 import h2.connection
@@ -54,6 +60,9 @@ def answer(path):
     return envelope(header) + envelope(b"", flags=0x02)
 
 
+STATUSLESS = "--statusless" in sys.argv
+
+
 def serve(sock):
     conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
     conn.initiate_connection()
@@ -69,8 +78,13 @@ def serve(sock):
             elif isinstance(event, h2.events.DataReceived):
                 conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
             if isinstance(event, h2.events.StreamEnded):
-                body = answer(paths.get(event.stream_id, ""))
-                if body is None:
+                path = paths.get(event.stream_id, "")
+                body = answer(path)
+                if STATUSLESS:
+                    print(f"call {path}", flush=True)
+                    conn.send_headers(event.stream_id, [(":status", "200"), ("content-type", "application/tally+proto")],
+                                      end_stream=True)
+                elif body is None:
                     conn.send_headers(event.stream_id, [(":status", "404")], end_stream=True)
                 else:
                     conn.send_headers(event.stream_id, [(":status", "200"), ("content-type", "application/tally+proto"),
@@ -90,11 +104,16 @@ def main():
         if sys.stdin in readable:
             return
         connection, _ = listener.accept()
-        with connection:
-            try:
-                serve(connection)
-            except (ConnectionError, OSError):
-                pass
+        threading.Thread(target=serve_closing, args=(connection,), daemon=True).start()
+
+
+def serve_closing(connection):
+    """One connection on a thread of its own: a client's open watch does not keep out the next."""
+    with connection:
+        try:
+            serve(connection)
+        except (ConnectionError, OSError):
+            pass
 
 
 if __name__ == "__main__":
