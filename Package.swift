@@ -217,6 +217,13 @@ let package = Package(
             path: "Tests/TallyPostgresTestSupport",
             swiftSettings: tallySwiftSettings
         ),
+        // Publish latency, PostgreSQL beside SQLite, as a release build (run inside with-postgres.sh).
+        .executableTarget(
+            name: "TallyPublishLatency",
+            dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyStore"],
+            path: "Tests/TallyPublishLatency",
+            swiftSettings: tallySwiftSettings
+        ),
         .testTarget(
             name: "TallyPostgresTests",
             dependencies: ["TallyPostgres", "TallyPostgresTestSupport", "TallyStore", "TallyModel", "TallyCodec", "TallyTestSupport",
@@ -255,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "TallyServerTests",
             dependencies: ["TallyServer", "TallyStore", "TallyCodec", "TallyModel", "TallyHTTP2", "TallyTestSupport", "tallyd", "TallyStoreCrashHelper",
-                           "TallyClient", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           "TallyClient", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: tallySwiftSettings
         ),

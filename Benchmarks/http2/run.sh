@@ -13,7 +13,8 @@
 # the one-at-a-time run, CLIENTS (8), STREAMS per client (10), RUNS (1), PYTHON (.venv/bin/python),
 # PROFILE=FILE to record a CPU profile of tallyd under one more load run (perf, after the runs) and
 # print its self time by kind of code (figures.py profile), GRPC_ARGS for the gRPC server's other
-# settings (`--executor swift`, `--no-flush-coalescing`; see its --help).
+# settings (`--executor swift`, `--no-flush-coalescing`; see its --help), GRPC=0 to leave the gRPC
+# server out (its release build takes many minutes on a loaded 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REQUESTS=${REQUESTS:-50000}
@@ -24,6 +25,7 @@ RUNS=${RUNS:-1}
 PYTHON=${PYTHON:-.venv/bin/python}
 PROFILE=${PROFILE:-}
 GRPC_ARGS=${GRPC_ARGS:-}
+GRPC=${GRPC:-1}
 figures() { "$PYTHON" Benchmarks/http2/figures.py "$@"; }
 
 work=$(mktemp -d)
@@ -43,9 +45,11 @@ wait_for_port() {  # port, log: up to 10 s
 # Builds run niced: the machines are shared, and the servers must not compete with them later.
 echo "Building tallyd and the grpc-swift-2 server (release)..."
 nice -n 10 swift build -c release --product tallyd >/dev/null
-nice -n 10 swift build -c release --package-path Benchmarks --product GRPCSwiftTotals >/dev/null
 TALLYD=$(swift build -c release --show-bin-path)/tallyd
-GRPC_SERVER=$(swift build -c release --package-path Benchmarks --show-bin-path)/GRPCSwiftTotals
+if [ "$GRPC" = 1 ]; then
+    nice -n 10 swift build -c release --package-path Benchmarks --product GRPCSwiftTotals >/dev/null
+    GRPC_SERVER=$(swift build -c release --package-path Benchmarks --show-bin-path)/GRPCSwiftTotals
+fi
 
 # The request: intake since mobilisation, by article (the answer carries figures and citations).
 # Its envelope (flag 0, big-endian length) is also a valid gRPC request message.
@@ -93,26 +97,35 @@ nghttpd --no-tls -n 2 -a 127.0.0.1 -d "$work/www" "$nghttpd_port" >"$work/nghttp
 pids+=($!); nghttpd_pid=$!
 wait_for_port "$nghttpd_port" "$work/nghttpd.log"
 
-grpc_port=$(free_port)
-# GRPC_ARGS unquoted on purpose: a list of flags.
-"$GRPC_SERVER" --port "$grpc_port" --payload "$work/totals.payload" --threads 2 $GRPC_ARGS >"$work/grpc.out" 2>"$work/grpc.err" &
-pids+=($!); grpc_pid=$!
-wait_for_port "$grpc_port" "$work/grpc.err"
+if [ "$GRPC" = 1 ]; then
+    grpc_port=$(free_port)
+    # GRPC_ARGS unquoted on purpose: a list of flags.
+    "$GRPC_SERVER" --port "$grpc_port" --payload "$work/totals.payload" --threads 2 $GRPC_ARGS >"$work/grpc.out" 2>"$work/grpc.err" &
+    pids+=($!); grpc_pid=$!
+    wait_for_port "$grpc_port" "$work/grpc.err"
+fi
 
 # Per server: URL, pid, DATA bytes of one response, request headers.
-servers=(tallyd nghttpd grpc-swift-2)
-declare -A url=([tallyd]="http://127.0.0.1:$tally_port/tally.v1.Tally/Totals" [nghttpd]="http://127.0.0.1:$nghttpd_port/totals"
-                [grpc-swift-2]="http://127.0.0.1:$grpc_port/tally.v1.Tally/Totals")
-declare -A pid=([tallyd]=$tally_pid [nghttpd]=$nghttpd_pid [grpc-swift-2]=$grpc_pid)
-declare -A expected=([tallyd]=$size [nghttpd]=$size [grpc-swift-2]=$grpc_size)
+servers=(tallyd nghttpd)
+declare -A url=([tallyd]="http://127.0.0.1:$tally_port/tally.v1.Tally/Totals" [nghttpd]="http://127.0.0.1:$nghttpd_port/totals")
+declare -A pid=([tallyd]=$tally_pid [nghttpd]=$nghttpd_pid)
+declare -A expected=([tallyd]=$size [nghttpd]=$size)
+if [ "$GRPC" = 1 ]; then
+    servers+=(grpc-swift-2)
+    url[grpc-swift-2]="http://127.0.0.1:$grpc_port/tally.v1.Tally/Totals"
+    pid[grpc-swift-2]=$grpc_pid
+    expected[grpc-swift-2]=$grpc_size
+fi
 tally_headers=(-H 'content-type: application/tally+proto')
 grpc_headers=(-H 'content-type: application/grpc' -H 'te: trailers')
 
-# The gRPC server's answer must be the very message tallyd sent, with grpc-status 0 in the trailers.
-curl -sS --http2-prior-knowledge "${grpc_headers[@]}" --data-binary @"$work/request.bin" \
-    -D "$work/grpc.headers" -o "$work/grpc.body" "${url[grpc-swift-2]}"
-cmp -s "$work/grpc.body" "$work/grpc.expected" || { echo "grpc-swift-2 answered other bytes than tallyd's message" >&2; exit 1; }
-grep -qi '^grpc-status: 0' "$work/grpc.headers" || { echo "grpc-swift-2 did not answer grpc-status 0:" >&2; cat "$work/grpc.headers" >&2; exit 1; }
+if [ "$GRPC" = 1 ]; then
+    # The gRPC server's answer must be the very message tallyd sent, with grpc-status 0 in the trailers.
+    curl -sS --http2-prior-knowledge "${grpc_headers[@]}" --data-binary @"$work/request.bin" \
+        -D "$work/grpc.headers" -o "$work/grpc.body" "${url[grpc-swift-2]}"
+    cmp -s "$work/grpc.body" "$work/grpc.expected" || { echo "grpc-swift-2 answered other bytes than tallyd's message" >&2; exit 1; }
+    grep -qi '^grpc-status: 0' "$work/grpc.headers" || { echo "grpc-swift-2 did not answer grpc-status 0:" >&2; cat "$work/grpc.headers" >&2; exit 1; }
+fi
 
 h2() {  # server, output file, request count, h2load arguments...: prints req/s; checks the bytes
     local server=$1 out=$2 n=$3; shift 3

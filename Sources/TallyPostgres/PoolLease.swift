@@ -8,33 +8,42 @@ import PostgresNIO
 /// publish is never cut off between its commit and its answer). A gate decides which happens
 /// first, the lease or the deadline, so the two never both win.
 enum PoolLease {
-    struct TimedOut: Error {
+    /// No connection was leased, so `body` never ran: within the wait (`cause` nil), or the pool
+    /// failed the request (its circuit breaker open while connections fail). Safe to retry.
+    struct NotLeased: Error {
         var waited: Duration
+        var cause: (any Error)?
     }
 
     static func run<T: Sendable>(_ client: PostgresClient, waitingAtMost limit: Duration,
                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let gate = Gate()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    guard gate.pass(.leased) else { throw TimedOut(waited: limit) }
-                    return try await body(connection)
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        guard gate.pass(.leased) else { throw NotLeased(waited: limit) }
+                        return try await body(connection)
+                    }
                 }
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                if gate.pass(.timedOut) { throw TimedOut(waited: limit) }
-                return nil
-            }
-            while let finished = try await group.next() {
-                if let value = finished {
-                    group.cancelAll()
-                    return value
+                group.addTask {
+                    try? await Task.sleep(for: limit)
+                    if gate.pass(.timedOut) { throw NotLeased(waited: limit) }
+                    return nil
                 }
+                while let finished = try await group.next() {
+                    if let value = finished {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                // Both children ended without a value: only possible when the body was cancelled.
+                throw CancellationError()
             }
-            // Both children ended without a value: only possible when the body was cancelled.
-            throw CancellationError()
+        } catch let error as NotLeased {
+            throw error
+        } catch where !gate.hasLeased && !(error is CancellationError) {
+            throw NotLeased(waited: limit, cause: error)
         }
     }
 
@@ -44,6 +53,12 @@ enum PoolLease {
         enum Side { case leased, timedOut }
         private let lock = NSLock()
         private var winner: Side?
+
+        var hasLeased: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return winner == .leased
+        }
 
         func pass(_ side: Side) -> Bool {
             lock.lock()

@@ -129,8 +129,9 @@ enum PostgresFailure {
         switch psql.code {
         case .server:
             let state = psql.serverInfo?[.sqlState] ?? ""
-            // Connection exceptions, the server shutting down or starting, too many connections.
-            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state)
+            // Connection exceptions, the server shutting down or starting, too many connections, and
+            // a read-only server (the URL points at a standby while a failover completes).
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "25006"].contains(state)
         case .queryCancelled, .tooManyParameters, .invalidCommandTag, .messageDecodingFailure, .unexpectedBackendMessage:
             return false
         default:

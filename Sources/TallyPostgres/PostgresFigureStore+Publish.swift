@@ -10,6 +10,8 @@ extension PostgresFigureStore {
     /// replica take turns: each sees the version and hash the previous one committed, versions
     /// rise by exactly one, and no update is lost. The hash moves by what changed alone. The
     /// commit is announced on `tally_commits` (delivered to listeners when it commits, not before).
+    /// A connection lost at the very commit is `StoreError.unavailable` though the version may
+    /// have been made: the caller learns which from the next state (or the commit signal).
     public func publish(_ batch: PublishBatch) async throws -> PublishResult {
         try batch.validate()
         return try await withConnection("publishing") { connection in

@@ -12,24 +12,22 @@ public import TallyStore
 /// 1), with publishes from any number of processes serialized by the database, and commits
 /// announced with `NOTIFY` so every replica follows them (`commits(checkingEvery:)`).
 ///
-/// Operations run on a connection pool the store owns (its `run` task lives as long as the
-/// store). While the database cannot be reached, they throw `StoreError.unavailable` instead of
-/// waiting: after `PostgresSettings.connectTimeout` at most.
+/// Operations run on a connection pool the store owns (`ReconnectingPool`, which lives as long
+/// as the store). While the database cannot be reached, they throw `StoreError.unavailable`
+/// instead of waiting: after `PostgresSettings.connectTimeout` at most.
 public final class PostgresFigureStore: SharedFigureStore {
-    let client: PostgresClient
+    let pool: ReconnectingPool
     let settings: PostgresSettings
     let logger: Logger
-    private let running: Task<Void, Never>
     private let followers = FollowerTasks()
 
     /// Connections the pool may open (each replica's share of the server's `max_connections`).
     static let maximumConnections = 8
 
-    private init(client: PostgresClient, settings: PostgresSettings, logger: Logger) {
-        self.client = client
+    private init(settings: PostgresSettings, logger: Logger) {
         self.settings = settings
         self.logger = logger
-        running = Task { await client.run() }
+        pool = ReconnectingPool(settings: settings, maximumConnections: Self.maximumConnections, logger: logger)
     }
 
     /// Connects, creates or migrates the schema, and seeds an empty database with `seed` as
@@ -45,28 +43,25 @@ public final class PostgresFigureStore: SharedFigureStore {
             try? await connection.close()
             switch error {
             case is PublishError, is PostgresConnectError: throw error
-            case let error where PostgresFailure.isUnreachable(error):
+            case let failed as PostgresSchema.SeedFailed: throw failed.underlying
+            case let error as PSQLError where PostgresFailure.isUnreachable(error):
                 throw PostgresConnectError.unreachable(settings.endpoint, reason: "lost while preparing the schema: \(PostgresFailure.describe(error))")
             default:
                 throw PostgresConnectError.schemaFailed(settings.endpoint, reason: PostgresFailure.describe(error))
             }
         }
         try? await connection.close()
-        let client = PostgresClient(configuration: settings.clientConfiguration(maximumConnections: maximumConnections),
-                                    backgroundLogger: logger)
-        return PostgresFigureStore(client: client, settings: settings, logger: logger)
+        return PostgresFigureStore(settings: settings, logger: logger)
     }
 
     /// Closes the pool and ends every commit stream; operations after it throw.
     public func close() async {
         followers.cancelAll()
-        running.cancel()
-        await running.value
+        await pool.shutdown()
     }
 
     deinit {
         followers.cancelAll()
-        running.cancel()
     }
 
     // MARK: - Reading
@@ -108,6 +103,11 @@ public final class PostgresFigureStore: SharedFigureStore {
                     body.withUnsafeReadableBytes { actual.add(element: $0) }
                 }
                 guard actual == stored.hash else { throw StoreError.digestMismatch(version: stored.version) }
+                // The digest column (what operators and tools compare) is the checksum of the state.
+                let digests = try await connection.query("SELECT digest FROM dataset WHERE id = 1", logger: self.logger)
+                for try await digest in digests.decode(ByteBuffer.self) where Array(digest.readableBytesView) != stored.digest {
+                    throw StoreError.digestMismatch(version: stored.version)
+                }
             }
         }
     }
@@ -125,14 +125,33 @@ public final class PostgresFigureStore: SharedFigureStore {
     /// Runs `body` on a pooled connection. Waiting for one counts as the database being
     /// unreachable after `connectTimeout`; the pool's connection errors and a connection lost
     /// mid-way become `StoreError.unavailable`, naming `operation`.
+    /// After an outage the pool may be stuck in its backoff: when no connection could be leased
+    /// (so `body` never ran, and trying again cannot do anything twice) and the server answers a
+    /// direct attempt, the pool is replaced and the operation tried once more.
     func withConnection<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = pool.current
         do {
             return try await PoolLease.run(client, waitingAtMost: settings.connectTimeout, body)
-        } catch let error as PoolLease.TimedOut {
-            throw StoreError.unavailable("\(operation): no connection to \(settings.host):\(settings.port) within \(error.waited)")
+        } catch let failure as PoolLease.NotLeased {
+            if await pool.recover(after: client) {
+                logger.debug("retrying on a new connection pool", metadata: ["operation": "\(operation)"])
+                do {
+                    return try await PoolLease.run(pool.current, waitingAtMost: settings.connectTimeout, body)
+                } catch let again as PoolLease.NotLeased {
+                    throw unavailable(again, operation)
+                } catch {
+                    throw translate(error, operation)
+                }
+            }
+            throw unavailable(failure, operation)
         } catch {
             throw translate(error, operation)
         }
+    }
+
+    private func unavailable(_ failure: PoolLease.NotLeased, _ operation: String) -> StoreError {
+        let reason = failure.cause.map(PostgresFailure.describe) ?? "no connection within \(failure.waited)"
+        return .unavailable("\(operation): \(settings.host):\(settings.port): \(reason)")
     }
 
     func translate(_ error: any Error, _ operation: String) -> any Error {

@@ -104,6 +104,12 @@ enum PostgresSchema {
         ]),
     ]
 
+    /// The seed itself could not be had (the embedded dataset did not load): its own error, not
+    /// the database's.
+    struct SeedFailed: Error {
+        var underlying: any Error
+    }
+
     /// Brings the database's schema up to date and seeds an empty one, once, whoever else is
     /// starting: everything happens while this connection holds the advisory lock.
     static func prepare(_ connection: PostgresConnection, seed: () throws -> [Figure], logger: Logger) async throws {
@@ -148,7 +154,12 @@ enum PostgresSchema {
     private static func seedIfEmpty(_ connection: PostgresConnection, seed: () throws -> [Figure], logger: Logger) async throws {
         let rows = try await connection.query("SELECT count(*) FROM dataset", logger: logger).decode(Int64.self)
         for try await count in rows where count > 0 { return }
-        let figures = try seed()
+        let figures: [Figure]
+        do {
+            figures = try seed()
+        } catch {
+            throw SeedFailed(underlying: error)
+        }
         let violations = figures.violations()
         guard violations.isEmpty else { throw PublishError.invalid(violations) }
         let version: UInt64 = figures.isEmpty ? 0 : 1

@@ -44,7 +44,10 @@ extension PostgresSettings {
                                                          database: database, tls: tlsMode)
         configuration.options.connectTimeout = connectTimeout
         configuration.options.maximumConnections = maximumConnections
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        // A replica that stops answering in the middle of a publish (a hung process, a network
+        // partition) would hold the publish lock until TCP gave up; the server ends it sooner.
+        configuration.options.additionalStartupParameters = [("application_name", applicationName),
+                                                              ("idle_in_transaction_session_timeout", "60s")]
         return configuration
     }
 

@@ -167,7 +167,13 @@ struct Router: HTTP2Responder {
 
     private func deadline(for method: TallyRPC.Method, _ header: String?) throws(CallError) -> Duration? {
         let maximum = Duration.nanoseconds(configuration.maxDeadline.nanoseconds)
-        guard let header else { return method == .watch ? nil : Duration.nanoseconds(configuration.defaultDeadline.nanoseconds) }
+        // Watch and Snapshot last as long as the client wants them (the change stream) and the
+        // dataset needs (a full download of a million figures on a loaded machine took over the
+        // 30 s default): no deadline unless the client sends one. A peer that stops reading is
+        // bounded by flow control, keepalive and the connection limits instead.
+        guard let header else {
+            return method == .watch || method == .snapshot ? nil : Duration.nanoseconds(configuration.defaultDeadline.nanoseconds)
+        }
         guard let milliseconds = Int64(header), milliseconds > 0 else {
             throw CallError(.invalidArgument, "tally-timeout-ms must be a positive integer", violations: [FieldViolation(field: "tally-timeout-ms", description: "got '\(header)'")])
         }

@@ -27,7 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var maxInflationRatio = 100
     /// Most elements of one repeated field in a request.
     public var maxRepeatedCount = 200_000
-    /// Deadline of a call that names none, and the most a call may ask for (Watch has none).
+    /// Deadline of a call that names none, and the most a call may ask for (Watch and Snapshot
+    /// have none unless the client sends one).
     public var defaultDeadline: TimeAmount = .seconds(30)
     public var maxDeadline: TimeAmount = .minutes(5)
     /// How long in-flight calls may run after SIGTERM before their streams are reset.
