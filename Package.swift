@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "TallyStore", targets: ["TallyStore"]),
         .library(name: "TallyDataset", targets: ["TallyDataset"]),
         .library(name: "TallyCharts", targets: ["TallyCharts"]),
+        // The fuzz targets' entry points (Fuzz/), also replayed by TallyFuzzingTests.
+        .library(name: "TallyFuzzing", targets: ["TallyFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -152,6 +154,19 @@ let package = Package(
             swiftSettings: tallySwiftSettings
         ),
 
+        // What each libFuzzer target of Fuzz/ does with one input, and its seed corpus; the normal
+        // test suite replays the corpora and the inputs that once crashed through the same code.
+        .target(
+            name: "TallyFuzzing",
+            dependencies: [
+                "TallyCodec", "TallyModel", "TallyDataset", "TallyHTTP2", "TallyServer", "TallyStore", "TallyClient", "TallyTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: tallySwiftSettings
+        ),
+
         // Test helpers shared by the test targets: seeded randomness, sample messages, peers.
         .target(
             name: "TallyTestSupport",
@@ -221,6 +236,12 @@ let package = Package(
         .testTarget(
             name: "TallyDeployTests",
             dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "tallyd"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyFuzzingTests",
+            dependencies: ["TallyFuzzing", "TallyTestSupport"],
+            exclude: ["Crashes"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(
