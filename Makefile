@@ -99,7 +99,7 @@ fuzz: deps build-info
 
 ## fuzz-seeds: write the seed corpora (Fuzz/Corpus) anew from real messages, files and exchanges
 fuzz-seeds: deps build-info
-	FUZZ_TARGETS="$(FUZZ_TARGETS)" Fuzz/fuzz.sh seeds
+	TALLY_FUZZ_WRITE_SEEDS=1 $(SWIFT) test --filter SeedCorpusWriter
 
 ## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it
 deploy-test: deps

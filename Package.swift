@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "TallyCharts", targets: ["TallyCharts"]),
         // The fuzz targets' entry points (Fuzz/), also replayed by TallyFuzzingTests.
         .library(name: "TallyFuzzing", targets: ["TallyFuzzing"]),
+        .library(name: "TallyConnectionFuzzing", targets: ["TallyConnectionFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -156,10 +157,16 @@ let package = Package(
 
         // What each libFuzzer target of Fuzz/ does with one input, and its seed corpus; the normal
         // test suite replays the corpora and the inputs that once crashed through the same code.
+        // The wire and the dataset file here; the connections, which need all of tallyd, apart.
         .target(
             name: "TallyFuzzing",
+            dependencies: ["TallyCodec", "TallyModel", "TallyDataset", "TallyTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .target(
+            name: "TallyConnectionFuzzing",
             dependencies: [
-                "TallyCodec", "TallyModel", "TallyDataset", "TallyHTTP2", "TallyServer", "TallyStore", "TallyClient", "TallyTestSupport",
+                "TallyFuzzing", "TallyCodec", "TallyHTTP2", "TallyServer", "TallyStore", "TallyDataset", "TallyClient", "TallyTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -240,7 +247,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyFuzzingTests",
-            dependencies: ["TallyFuzzing", "TallyTestSupport"],
+            dependencies: ["TallyFuzzing", "TallyConnectionFuzzing", "TallyTestSupport"],
             exclude: ["Crashes"],
             swiftSettings: tallySwiftSettings
         ),

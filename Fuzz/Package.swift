@@ -4,8 +4,8 @@ import PackageDescription
 // The libFuzzer targets live in a package of their own: they are built only with
 // `-sanitize=fuzzer,address` (Fuzz/fuzz.sh), in a build folder of their own, and never enter the
 // product's graph. Each is a few lines: the work of every target is in the root package's
-// `TallyFuzzing` module, which the normal test suite also runs to replay the corpora and the
-// inputs that once crashed.
+// `TallyFuzzing` and `TallyConnectionFuzzing` modules, which the normal test suite also runs to
+// replay the corpora and the inputs that once crashed.
 let package = Package(
     name: "TallyFuzz",
     platforms: [.macOS(.v14)],
@@ -13,19 +13,21 @@ let package = Package(
         .package(name: "Tally", path: ".."),
     ],
     targets: [
-        fuzzTarget("FuzzCodec"),
-        fuzzTarget("FuzzDataset"),
-        fuzzTarget("FuzzServer"),
-        fuzzTarget("FuzzClient"),
+        fuzzTarget("FuzzCodec", "TallyFuzzing"),
+        fuzzTarget("FuzzDataset", "TallyFuzzing"),
+        fuzzTarget("FuzzServer", "TallyConnectionFuzzing"),
+        fuzzTarget("FuzzClient", "TallyConnectionFuzzing"),
     ]
 )
 
 /// A libFuzzer executable: libFuzzer brings `main`, so the Swift file is parsed as a library and
 /// only defines `LLVMFuzzerTestOneInput` (and `LLVMFuzzerInitialize`).
-func fuzzTarget(_ name: String) -> Target {
+/// `entries`: the module its entry point is in (the codec and dataset targets do not need the
+/// rest of tallyd, so they build, and can run, first).
+func fuzzTarget(_ name: String, _ entries: String) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [.product(name: "TallyFuzzing", package: "Tally")],
+        dependencies: Set(["TallyFuzzing", entries]).sorted().map { .product(name: $0, package: "Tally") },
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     )
 }

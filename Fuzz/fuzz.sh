@@ -9,7 +9,6 @@
 #   FUZZ_SECONDS=600              time budget per target
 #   FUZZ_RUNS=1000000             stop after this many executions instead (whichever comes first)
 #   FUZZ_ARGS="-max_len=8192"     more libFuzzer flags
-#   fuzz.sh seeds                 regenerate Fuzz/Corpus from real messages and exchanges
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 scratch="$here/.build-fuzz"
@@ -26,14 +25,6 @@ swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,addre
 # LeakSanitizer on every input, with the one-offs of the runtimes suppressed (lsan.supp says which).
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-
-if [ "${1:-}" = seeds ]; then
-    for target in $targets; do
-        rm -rf "$here/Corpus/$target"
-        TALLY_FUZZ_WRITE_SEEDS="$here/Corpus/$target" "$(binary "$target")"
-    done
-    exit 0
-fi
 
 status=0
 for target in $targets; do

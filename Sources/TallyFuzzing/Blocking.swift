@@ -4,7 +4,7 @@ import Synchronization
 /// Runs async work to completion from a thread that is not part of Swift's cooperative pool
 /// (libFuzzer's own): libFuzzer calls `LLVMFuzzerTestOneInput` synchronously, while the server
 /// and client under test are async.
-func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+package func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
     let result = Mutex<T?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
@@ -17,19 +17,23 @@ func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
 }
 
 /// A count shared between the event loop and tasks (calls in flight, streams open).
-final class SharedCount: Sendable {
+package final class SharedCount: Sendable {
     private let value = Atomic(0)
 
-    func add(_ change: Int) { value.add(change, ordering: .relaxed) }
+    package init() {}
 
-    var current: Int { value.load(ordering: .relaxed) }
+    package func add(_ change: Int) { value.add(change, ordering: .relaxed) }
+
+    package var current: Int { value.load(ordering: .relaxed) }
 }
 
 /// A flag set once, from any task.
-final class SharedFlag: Sendable {
+package final class SharedFlag: Sendable {
     private let value = Atomic(false)
 
-    func set() { value.store(true, ordering: .releasing) }
+    package init() {}
 
-    var isSet: Bool { value.load(ordering: .acquiring) }
+    package func set() { value.store(true, ordering: .releasing) }
+
+    package var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -15,7 +15,7 @@ public struct FuzzFinding: Error, CustomStringConvertible, Sendable {
 }
 
 /// What every fuzz target is to libFuzzer and to the replay tests: one input in, a finding or none.
-public protocol FuzzEntry {
+public protocol FuzzEntry: Sendable {
     /// The folder name under Fuzz/Corpus and under the replay tests' crash fixtures.
     static var name: String { get }
     /// Runs one input through the code under test; blocking, so libFuzzer's thread can call it.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TallyFuzzing
+import TallyConnectionFuzzing
 import TallyTestSupport
 
 /// The fuzz targets' inputs replayed through the same entry points, without sanitizers: the

@@ -1,14 +1,8 @@
 import TallyFuzzing
 
-// libFuzzer's entry points; the work is in TallyFuzzing.DatasetFuzzing.
+// libFuzzer's entry point; the work is in TallyFuzzing.DatasetFuzzing.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     FuzzMain.testOneInput(DatasetFuzzing.self, start, count)
-}
-
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutableRawPointer?, _ argv: UnsafeMutableRawPointer?) -> CInt {
-    FuzzMain.writeSeedsIfAsked(DatasetFuzzing.self)
-    return 0
 }

@@ -1,3 +1,4 @@
+public import TallyFuzzing
 import NIOCore
 import TallyCodec
 @_spi(Fuzzing) import TallyClient

@@ -1,3 +1,4 @@
+public import TallyFuzzing
 import Logging
 import NIOCore
 import Synchronization

@@ -1,3 +1,4 @@
+import TallyFuzzing
 import NIOCore
 import NIOEmbedded
 
@@ -19,7 +20,7 @@ struct InMemoryPeer {
     /// Delivers bytes as one read; nothing once the connection under test has closed.
     func send(_ bytes: ArraySlice<UInt8>) async {
         guard !bytes.isEmpty, channel.isActive else { return }
-        try? await channel.writeInbound(ByteBuffer(bytes: bytes))
+        _ = try? await channel.writeInbound(ByteBuffer(bytes: bytes))
     }
 
     /// What the connection under test wrote since last asked, as one array.

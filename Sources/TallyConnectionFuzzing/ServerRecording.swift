@@ -1,3 +1,4 @@
+import TallyFuzzing
 @_spi(Fuzzing) import TallyClient
 import TallyHTTP2
 import TallyServer

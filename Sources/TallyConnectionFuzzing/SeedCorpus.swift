@@ -1,3 +1,4 @@
+import TallyFuzzing
 import TallyCodec
 import TallyHTTP2
 import TallyTestSupport
