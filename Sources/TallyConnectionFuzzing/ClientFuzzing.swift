@@ -77,7 +77,7 @@ public enum ClientFuzzing: FuzzEntry {
         }
         await peer.send(serverBytes[..<split])
         await peer.send(serverBytes[split...])
-        await peer.settle(limit: .milliseconds(20)) { ended.isSet }
+        await peer.settle(limit: .milliseconds(5)) { ended.isSet }
         await peer.close()
         _ = await calling.result
         return nil

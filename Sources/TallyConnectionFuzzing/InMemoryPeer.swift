@@ -32,19 +32,23 @@ struct InMemoryPeer {
         return bytes
     }
 
-    /// Lets tasks woken by the connection run until `settled` says they are done, or `limit` has
-    /// passed: whatever the connection writes meanwhile is read and handed to `written` (dropped
-    /// by default, as by a fast peer).
-    func settle(limit: Duration, _ settled: () -> Bool, written: ([UInt8]) async -> Void = { _ in }) async {
+    /// Lets tasks woken by the connection run until `settled` says they are done and the
+    /// connection is quiet, or until it has been quiet for `quietRounds` rounds of the loop
+    /// (about half a millisecond: a call still waiting then waits for bytes that will never come),
+    /// or `limit` has passed (a Watch's heartbeats keep it from ever being quiet). Whatever the
+    /// connection writes meanwhile is read and handed to `written` (dropped by default, as by a
+    /// fast peer).
+    func settle(limit: Duration, quietRounds maximum: Int = 8, _ settled: () -> Bool,
+                written: ([UInt8]) async -> Void = { _ in }) async {
         let deadline = ContinuousClock.now + limit
         var quietRounds = 0
-        while channel.isActive, ContinuousClock.now < deadline {
+        while channel.isActive, ContinuousClock.now < deadline, quietRounds < maximum {
             let bytes = await received()
             if !bytes.isEmpty { await written(bytes) }
             quietRounds = bytes.isEmpty ? quietRounds + 1 : 0
             if settled() && quietRounds >= 2 { return }
             await Task.yield()
-            if quietRounds > 4 { try? await Task.sleep(for: .microseconds(100)) }
+            if quietRounds > 2 { try? await Task.sleep(for: .microseconds(50)) }
         }
     }
 

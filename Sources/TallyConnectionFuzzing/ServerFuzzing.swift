@@ -41,7 +41,7 @@ public enum ServerFuzzing: FuzzEntry {
         }
         let serving = Task { await connection.serve() }
         await peer.send(ArraySlice(preface + input))
-        await peer.settle(limit: .milliseconds(20)) { responder.inFlight.current == 0 }
+        await peer.settle(limit: .milliseconds(5)) { responder.inFlight.current == 0 }
         await peer.close()
         await serving.value
         return nil
