@@ -13,6 +13,8 @@ let package = Package(
         .package(name: "Tally", path: ".."),
     ],
     targets: [
+        // libFuzzer's driver, declared for Swift.
+        .target(name: "CLibFuzzer"),
         fuzzTarget("FuzzCodec", "TallyFuzzing"),
         fuzzTarget("FuzzDataset", "TallyFuzzing"),
         fuzzTarget("FuzzServer", "TallyConnectionFuzzing"),
@@ -20,14 +22,12 @@ let package = Package(
     ]
 )
 
-/// A libFuzzer executable: libFuzzer brings `main`, so the Swift file is parsed as a library and
-/// only defines `LLVMFuzzerTestOneInput` (and `LLVMFuzzerInitialize`).
+/// A libFuzzer executable: its `main.swift` hands the input callback to libFuzzer's driver.
 /// `entries`: the module its entry point is in (the codec and dataset targets do not need the
 /// rest of tallyd, so they build, and can run, first).
 func fuzzTarget(_ name: String, _ entries: String) -> Target {
     .executableTarget(
         name: name,
-        dependencies: Set(["TallyFuzzing", entries]).sorted().map { .product(name: $0, package: "Tally") },
-        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        dependencies: ["CLibFuzzer"] + Set(["TallyFuzzing", entries]).sorted().map { .product(name: $0, package: "Tally") }
     )
 }
