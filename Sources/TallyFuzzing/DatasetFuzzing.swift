@@ -5,13 +5,16 @@ import TallyModel
 /// read are written back with `DatasetFile.render` and must read back the same.
 ///
 /// "Located": every problem names a field (or says the file is not YAML), and a line, when it has
-/// one, inside the file.
+/// one, inside the file. Lines are counted as YAML counts them (`yamlLineCount`): a lone carriage
+/// return ends a line too, so a file an editor shows as 39 lines may have 149 (the fuzzer's first
+/// finding, `Tests/TallyFuzzingTests/Crashes/dataset/lone-carriage-returns`: this check was wrong,
+/// the reader right).
 public enum DatasetFuzzing: FuzzEntry {
     public static let name = "dataset"
 
     public static func run(_ input: [UInt8]) -> FuzzFinding? {
         let text = String(decoding: input, as: UTF8.self)
-        let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let lineCount = yamlLineCount(text)
         do throws(DatasetFileError) {
             let figures = try DatasetFile.parse(text)
             let rendered = DatasetFile.render(figures)
@@ -34,5 +37,20 @@ public enum DatasetFuzzing: FuzzEntry {
             }
         }
         return nil
+    }
+
+    /// Lines as YAML 1.1 (libyaml) counts them: a line ends at CR LF, CR, LF, NEL, LS or PS.
+    static func yamlLineCount(_ text: String) -> Int {
+        var count = 1
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r": break  // the second half of one CR LF break
+            case "\r", "\n", "\u{85}", "\u{2028}", "\u{2029}": count += 1
+            default: break
+            }
+            previous = scalar
+        }
+        return count
     }
 }
