@@ -1,6 +1,7 @@
 import CLibFuzzer
 import Glibc
 import TallyConnectionFuzzing
+import TallyFuzzing
 
 // libFuzzer's driver, with TallyConnectionFuzzing.ClientFuzzing for every input.
 var argc = CommandLine.argc

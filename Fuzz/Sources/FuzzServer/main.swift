@@ -1,6 +1,7 @@
 import CLibFuzzer
 import Glibc
 import TallyConnectionFuzzing
+import TallyFuzzing
 
 // libFuzzer's driver, with TallyConnectionFuzzing.ServerFuzzing for every input.
 var argc = CommandLine.argc
