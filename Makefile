@@ -92,6 +92,17 @@ bench: deps venv
 soak: deps venv build-info
 	Tests/Soak/run.sh
 
+## fuzz: the libFuzzer targets of Fuzz/ (codec, dataset, server, client), built with
+## -sanitize=fuzzer,address in a build folder of their own, FUZZ_SECONDS each (default 180);
+## FUZZ_TARGETS picks some, FUZZ_RUNS stops each after that many executions (Fuzz/fuzz.sh)
+.PHONY: fuzz fuzz-seeds
+fuzz: deps build-info
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_RUNS="$(FUZZ_RUNS)" Fuzz/fuzz.sh
+
+## fuzz-seeds: write the seed corpora (Fuzz/Corpus) anew from real messages, files and exchanges
+fuzz-seeds: deps build-info
+	TALLY_FUZZ_WRITE_SEEDS=1 $(SWIFT) test --filter SeedCorpusWriter
+
 ## deploy-test: build the image with podman, run tallyd behind HAProxy, sync and query through it
 deploy-test: deps
 	Deploy/deploy-test.sh

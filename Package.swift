@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "TallyStore", targets: ["TallyStore"]),
         .library(name: "TallyDataset", targets: ["TallyDataset"]),
         .library(name: "TallyCharts", targets: ["TallyCharts"]),
+        // The fuzz targets' entry points (Fuzz/), also replayed by TallyFuzzingTests.
+        .library(name: "TallyFuzzing", targets: ["TallyFuzzing"]),
+        .library(name: "TallyConnectionFuzzing", targets: ["TallyConnectionFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -168,6 +171,25 @@ let package = Package(
             swiftSettings: tallySwiftSettings
         ),
 
+        // What each libFuzzer target of Fuzz/ does with one input, and its seed corpus; the normal
+        // test suite replays the corpora and the inputs that once crashed through the same code.
+        // The wire and the dataset file here; the connections, which need all of tallyd, apart.
+        .target(
+            name: "TallyFuzzing",
+            dependencies: ["TallyCodec", "TallyModel", "TallyDataset", "TallyTestSupport"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .target(
+            name: "TallyConnectionFuzzing",
+            dependencies: [
+                "TallyFuzzing", "TallyCodec", "TallyHTTP2", "TallyServer", "TallyStore", "TallyDataset", "TallyClient", "TallyTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: tallySwiftSettings
+        ),
+
         // Test helpers shared by the test targets: seeded randomness, sample messages, peers.
         .target(
             name: "TallyTestSupport",
@@ -276,6 +298,12 @@ let package = Package(
         .testTarget(
             name: "TallyDeployTests",
             dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyTestSupport", "TallyStore", "tallyd"],
+            swiftSettings: tallySwiftSettings
+        ),
+        .testTarget(
+            name: "TallyFuzzingTests",
+            dependencies: ["TallyFuzzing", "TallyConnectionFuzzing", "TallyTestSupport"],
+            exclude: ["Crashes"],
             swiftSettings: tallySwiftSettings
         ),
         .testTarget(

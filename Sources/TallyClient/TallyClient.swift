@@ -47,6 +47,13 @@ public final class TallyClient: Sendable {
         manager = ConnectionManager(address: configuration.server, connect: connector.connect)
     }
 
+    /// A client whose connections `connect` makes, on `group`: for one in memory (`TallyClient+Fuzzing.swift`).
+    init(configuration: Configuration, group: MultiThreadedEventLoopGroup, connect: @escaping @Sendable () -> EventLoopFuture<HTTP2ClientConnection>) {
+        self.configuration = configuration
+        self.group = group
+        manager = ConnectionManager(address: configuration.server, connect: connect)
+    }
+
     /// Closes the connection and stops the client's thread.
     public func shutdown() async {
         await manager.close()

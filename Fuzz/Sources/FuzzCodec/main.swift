@@ -1,0 +1,8 @@
+import CLibFuzzer
+import Glibc
+import TallyFuzzing
+
+// libFuzzer's driver, with TallyFuzzing.CodecFuzzing for every input.
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in FuzzMain.testOneInput(CodecFuzzing.self, data, size) })
