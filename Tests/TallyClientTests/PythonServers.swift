@@ -2,8 +2,8 @@ import Foundation
 import TallyTestSupport
 
 /// A server from `Tests/Interop` run with the test's Python: it prints its loopback port as its
-/// first line, later lines are its reports, and it exits when its stdin (this object's pipe)
-/// closes, even if the test does not get to stop it.
+/// first line, later lines are its reports; `stop` ends it, and it also exits when its stdin
+/// (this object's pipe) closes, should the test not get to stop it.
 final class PythonServer: @unchecked Sendable {
     let port: Int
     private let process = Process()
@@ -38,8 +38,15 @@ final class PythonServer: @unchecked Sendable {
     /// What it has printed after its port.
     var reports: [Substring] { Array(Self.lines(outputPath).dropFirst()) }
 
+    /// Ends it with SIGTERM (SIGKILL after 5 s), never by stdin alone: a process another test
+    /// starts meanwhile may inherit the pipe's write end, and then the EOF never comes (a full
+    /// parallel run hung in `waitUntilExit` that way).
     func stop() {
         try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: outputPath)
     }
