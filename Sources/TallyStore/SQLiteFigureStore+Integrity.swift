@@ -34,6 +34,16 @@ public struct StoreFailure: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "database \(path): \(problem)" }
+
+    /// The exit status of a command that stops on this (sysexits.h), the same for tallyd and
+    /// tally: 65 a damaged file, 73 one that cannot be written, 74 a disk that fails or is full.
+    public var exitCode: Int32 {
+        switch kind {
+        case .damaged: 65
+        case .notWritable: 73
+        case .diskFull, .ioError: 74
+        }
+    }
 }
 
 extension SQLiteFigureStore {

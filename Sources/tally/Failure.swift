@@ -41,16 +41,6 @@ func exitCode(for error: TallyClientError) -> Int32 {
     }
 }
 
-extension StoreFailure {
-    /// sysexits.h, as tallyd uses them: 65 a damaged file, 73 one that cannot be written, 74 a disk that fails.
-    var exitCode: Int32 {
-        switch kind {
-        case .damaged: 65
-        case .notWritable: 73
-        case .diskFull, .ioError: 74
-        }
-    }
-}
 
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

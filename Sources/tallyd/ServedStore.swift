@@ -103,14 +103,3 @@ extension PostgresConnectError {
         }
     }
 }
-
-extension StoreFailure {
-    /// sysexits.h: 65 a damaged database, 73 one that cannot be written, 74 a disk that fails.
-    var exitCode: Int32 {
-        switch kind {
-        case .damaged: 65
-        case .notWritable: 73
-        case .diskFull, .ioError: 74
-        }
-    }
-}

@@ -18,6 +18,7 @@ final class ReadmeExamplesTests {
         ("tally watch", "runs until interrupted; the watch tests (SyncEndToEndTests, HAProxyTests) cover it"),
         ("Deploy/make-local-ca.sh", "the podman deployment: `make deploy-test` runs it (and this would write into Deploy/)"),
         ("mkdir -p Deploy/secrets", "the podman deployment, as above"),
+        ("openssl rand -hex 32 > Deploy/secrets/db_password", "the replica deployment: `make deploy-replicas-test` runs it"),
         ("chmod 644 Deploy/secrets", "the podman deployment, as above"),
         ("(cd Deploy && podman-compose", "the podman deployment, as above"),
         ("tally --server https://localhost:8443", "needs the deployed stack on port 8443 (`make deploy-test`)"),

@@ -15,13 +15,15 @@ struct DeployLintTests {
 
     @Test func dockerfilesPassHadolint() throws {
         let result = try runProcess(try venvTool("hadolint"), [deploy.appendingPathComponent("Dockerfile").path,
-                                                               deploy.appendingPathComponent("haproxy.Dockerfile").path])
+                                                               deploy.appendingPathComponent("haproxy.Dockerfile").path,
+                                                               deploy.appendingPathComponent("postgres.Dockerfile").path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
     @Test func composeFileMatchesTheComposeSpecification() throws {
         let result = try runProcess(try venvTool("check-jsonschema"), ["--builtin-schema", "vendor.compose-spec",
-                                                                       deploy.appendingPathComponent("compose.yaml").path])
+                                                                       deploy.appendingPathComponent("compose.yaml").path,
+                                                                       deploy.appendingPathComponent("compose.replicas.yaml").path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 

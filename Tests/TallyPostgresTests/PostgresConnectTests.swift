@@ -24,7 +24,7 @@ struct PostgresConnectTests {
 
     @Test func aClosedPortIsUnreachable() async throws {
         var settings = try PostgresTestCluster.serverSettings()
-        settings.port = try closedPort()
+        settings.port = try freeLoopbackPort()  // nothing listens on it
         let error = await connectError(settings)
         guard case .unreachable(let endpoint, _)? = error else {
             Issue.record("expected unreachable, got \(String(describing: error))")
@@ -65,21 +65,5 @@ struct PostgresConnectTests {
             Issue.record("not a PostgresConnectError: \(String(reflecting: error))")
             return nil
         }
-    }
-
-    /// A loopback port nothing listens on: one the kernel handed out, then closed.
-    private func closedPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        try #require(bound, "could not bind a loopback port")
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
