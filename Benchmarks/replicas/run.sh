@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 printf 'bench-token' >"$work/token"
 
-# start NAME DATABASE [ENV...]: a tallyd on a free port; prints the port once it listens.
+# start NAME DATABASE [ENV...]: a tallyd on a free port; sets $port once it listens. (Not run in
+# $(...): its pid must reach this shell's list, or the trap would leave the server running.)
 start() {
     local name=$1 database=$2
     shift 2
@@ -35,7 +36,6 @@ start() {
     pids+=($!)
     for _ in $(seq 600); do
         if port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/$name.out" 2>/dev/null | cut -d: -f2) && [ -n "$port" ]; then
-            echo "$port"
             return
         fi
         sleep 0.1
@@ -46,7 +46,8 @@ start() {
 }
 
 uptime >&2
-sqlite_port=$(start sqlite "$work/tally.sqlite")
+start sqlite "$work/tally.sqlite"
+sqlite_port=$port
 echo "== SQLite, one tallyd" >&2
 sqlite=$("$bin/TallyReplicaBench" "$work/token" "$COUNT" "$sqlite_port")
 echo "$sqlite"
@@ -56,7 +57,8 @@ psql -q "$TALLY_TEST_POSTGRES_URL" -c "CREATE DATABASE tally_bench" >/dev/null
 database=${TALLY_TEST_POSTGRES_URL/\/postgres\?/\/tally_bench?}
 ports=()
 for i in $(seq "$REPLICAS"); do
-    ports+=("$(start "replica$i" "$database" TALLY_MIRROR="$work/mirror$i.sqlite")")
+    start "replica$i" "$database" TALLY_MIRROR="$work/mirror$i.sqlite"
+    ports+=("$port")
 done
 echo "== PostgreSQL, $REPLICAS replicas on ports ${ports[*]}" >&2
 postgres=$("$bin/TallyReplicaBench" "$work/token" "$COUNT" "${ports[@]}")
