@@ -119,6 +119,13 @@ extension SQLiteFigureStore {
             throw StoreFailure(.damaged, path: path, "the stored digest of version \(stored.version) does not match its \(figures) figures "
                                + "(stored \(stored.digestHex.prefix(16))…, computed \(actual.checksumHex.prefix(16))…)")
         }
+        // From schema v3 on the count is kept beside the version; a reader announces it.
+        if try db.columns(in: "dataset").contains(where: { $0.name == "figure_count" }) {
+            let counted = try figureCount(db)
+            guard counted == figures else {
+                throw StoreFailure(.damaged, path: path, "the stored figure count of version \(stored.version) is \(counted), but it has \(figures) figures")
+            }
+        }
     }
 
     /// SQLite creates the database, and its `-wal` and `-shm` files, beside it.

@@ -35,22 +35,26 @@ extension SQLiteFigureStore {
         let version = current.version + 1
         var changes: [StoredChange] = []
         changes.reserveCapacity(batch.figures.count + batch.retractIDs.count)
+        var added = 0
         for var figure in batch.figures {
             if let (old, encoding) = try stored(id: figure.id, db) {
                 replaced.append(old)
                 hash.remove(element: encoding)
+            } else {
+                added += 1
             }
             figure.revision = version
             hash.add(element: try insert(figure, db))
-            try db.execute(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 0)", arguments: [Int64(version), figure.id])
+            try db.cachedStatement(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 0)").execute(arguments: [Int64(version), figure.id])
             changes.append(StoredChange(version: version, kind: .upsert(figure)))
         }
         for (id, encoding) in zip(batch.retractIDs, retractedEncodings) {
             hash.remove(element: encoding)
             try delete(id: id, db)
-            try db.execute(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 1)", arguments: [Int64(version), id])
+            try db.cachedStatement(sql: "INSERT INTO change (version, figure_id, retracted) VALUES (?, ?, 1)").execute(arguments: [Int64(version), id])
             changes.append(StoredChange(version: version, kind: .retracted(id: id)))
         }
+        try adjustFigureCount(by: added - batch.retractIDs.count, db)
         try db.execute(sql: "UPDATE dataset SET version = ?, digest = ?, hash = ? WHERE id = 1",
                        arguments: [Int64(version), Data(hash.checksum), Data(hash.stateBytes)])
         try db.execute(sql: "INSERT INTO publish (version, comment, upserted, retracted) VALUES (?, ?, ?, ?)",

@@ -25,7 +25,7 @@ struct SQLiteDatasetReader: DatasetReader {
     init(database: any DatabaseReader) async throws {
         self.database = database
         (state, figureCount) = try await database.read { db in
-            (try SQLiteFigureStore.state(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM figure")!)
+            (try SQLiteFigureStore.state(db), try SQLiteFigureStore.figureCount(db))
         }
     }
 
@@ -111,7 +111,7 @@ struct SQLiteDatasetReader: DatasetReader {
         }
     }
 
-    func consistencyCandidates() async throws -> [ConsistencyGroup: [Figure]] {
+    func consistencyCandidates() async throws -> [ConsistencyGroup] {
         try await database.read { db in
             var groups: [GroupColumns] = try Row.fetchAll(db, sql: """
                 SELECT jurisdiction, measure, articles, start_day, end_day, kind, rate_unit FROM figure
@@ -126,7 +126,7 @@ struct SQLiteDatasetReader: DatasetReader {
                 """, arguments: [FigureColumns.countKind]).map { row in
                 .breakdown(jurisdiction: row[0], measure: row[1], startDay: row[2], endDay: row[3])
             }
-            return try Self.members(of: groups, db)
+            return groups.map(\.group)
         }
     }
 
