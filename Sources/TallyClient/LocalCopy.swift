@@ -27,4 +27,26 @@ public enum LocalCopy {
         }
         return try SQLiteFigureStore.localCopy(path: path)
     }
+
+    /// Replaces the copy at `path` (open as `current`, which this closes) with a snapshot built in
+    /// a new file beside it (`SQLiteFigureStore.building`): the old copy is untouched until the new
+    /// one is whole, verified and on the disk, then one rename swaps them. A failure, a full disk
+    /// or `kill -9` leaves the old copy and, at worst, a partial `.download` file that the next
+    /// sync removes. Needs room for both copies while it runs.
+    static func replace(_ current: SQLiteFigureStore, at path: String,
+                        receive: (_ deliver: @escaping @Sendable (ReceivedPage) async throws -> Void) async throws -> SnapshotOutcome) async throws -> DatasetState {
+        let building = path + ".download"
+        let fresh = try SQLiteFigureStore.building(at: building)
+        do {
+            let state = try await fresh.replaceAll(receive: receive)
+            try fresh.finishBuilding()
+            try current.close()
+            try SQLiteFigureStore.moveBuilt(building, to: path)
+            return state
+        } catch {
+            try? fresh.close()
+            SQLiteFigureStore.removeDatabaseFiles(at: building)
+            throw error
+        }
+    }
 }

@@ -116,14 +116,14 @@ public struct SnapshotSync: Sendable {
                           retractions: retractions, bytesReceived: bytes, replacedCorruptCopy: false, notes: notes)
     }
 
-    /// Streams the snapshot into the local database, batch by batch, in one transaction that
-    /// commits only if the count and the hash match the header's.
+    /// Streams the snapshot into a new database beside the local copy (`LocalCopy.replace`), in
+    /// batches, committed only if the count and the hash match the header's, then put in place.
     private func fullDownload(into store: SQLiteFigureStore) async throws -> SyncReport {
         let progress = self.progress
         var header: SnapshotHeader?
         var figures = 0
         var bytes = 0
-        let state = try await store.replaceAll { deliver in
+        let state = try await LocalCopy.replace(store, at: path) { deliver in
             bytes = try await client.snapshot { envelope in
                 guard let announced = header else {
                     let first = try TallyClient.decode(SnapshotHeader.self, envelope)
@@ -143,7 +143,7 @@ public struct SnapshotSync: Sendable {
                         throw TallyClientError.protocolError("undecodable figure in the snapshot: \(error)")
                     }
                 }
-                try await deliver(page)
+                try await deliver(ReceivedPage(page))
                 figures += page.count
                 progress?(figures, Int(announced.figureCount))
             }

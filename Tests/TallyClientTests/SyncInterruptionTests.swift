@@ -151,10 +151,10 @@ struct SyncInterruptionTests {
         let before = try await LocalCopy.open(path: path).state()
 
         let sync = try tally(["sync", "--server", server.url], data: directory.path)
-        // The download is being written once the transaction's pages spill into the log.
+        // A full download is written into a new file beside the copy, renamed into place once whole.
         let deadline = ContinuousClock.now + .seconds(60)
-        func walSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0 }
-        while sync.isRunning, walSize() < 1 << 20, ContinuousClock.now < deadline { usleep(2_000) }
+        func downloadSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + ".download"))?[.size] as? Int) ?? 0 }
+        while sync.isRunning, downloadSize() < 1 << 20, ContinuousClock.now < deadline { usleep(2_000) }
         guard sync.isRunning else {
             Issue.record("tally sync finished before it was killed; the test needs a larger download")
             return
@@ -168,6 +168,7 @@ struct SyncInterruptionTests {
                                    environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TALLY_DATA_DIR": directory.path])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try await LocalCopy.open(path: path).state().version == 2)
+        #expect(!FileManager.default.fileExists(atPath: path + ".download"), "the killed download's file was left behind")
     }
 
     /// The local copy on a small tmpfs (root only) that fills during the download: `tally sync`
@@ -205,6 +206,7 @@ struct SyncInterruptionTests {
         #expect(full.stderr.contains("full"), "\(full.stderr)")
         #expect(full.stderr.contains("the previous local snapshot is unchanged"), "\(full.stderr)")
         #expect(try await LocalCopy.open(path: path).state() == before)
+        #expect(!FileManager.default.fileExists(atPath: path + ".download"), "the failed download's file was left behind")
 
         try FileManager.default.removeItem(atPath: filler)
         let again = try runProcess(tally, ["sync", "--server", server.url], environment: environment)

@@ -52,7 +52,7 @@ public final class MirroredFigureStore: SharedFigureStore {
             var after: String?
             while let page = Optional(try await reader.page(after: after, limit: 2_000)), let last = page.last {
                 after = last.id
-                try await deliver(try page.map { ReceivedFigure(figure: try Figure(wireBytes: $0.encoding), encoding: $0.encoding) })
+                try await deliver(ReceivedPage(try page.map { ReceivedFigure(figure: try Figure(wireBytes: $0.encoding), encoding: $0.encoding) }))
             }
             return SnapshotOutcome(version: reader.state.version, digest: reader.state.digest, figureCount: reader.figureCount)
         }
