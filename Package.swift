@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // C libraries from the system, through module maps (Debian: libnghttp2-dev, zlib1g-dev).
@@ -106,6 +107,8 @@ let package = Package(
                 "TallyCodec", "TallyModel", "TallyDataset",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // TreeDictionary: the consistency report carried from version to version.
+                .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
             swiftSettings: tallySwiftSettings
         ),

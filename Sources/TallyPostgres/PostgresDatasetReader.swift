@@ -84,7 +84,7 @@ struct PostgresDatasetReader: DatasetReader {
         }.sorted { $0.producer < $1.producer }
     }
 
-    func consistencyCandidates() async throws -> [ConsistencyGroup: [Figure]] {
+    func consistencyCandidates() async throws -> [ConsistencyGroup] {
         var statements = ReaderSQL()
         let statementCondition = visible("f", &statements)
         statements.text = """
@@ -107,7 +107,7 @@ struct PostgresDatasetReader: DatasetReader {
         groups += try await rows(breakdowns, "finding breakdowns") { (jurisdiction: String, measure: String, start: Int32, end: Int32) in
             GroupColumns.breakdown(jurisdiction: jurisdiction, measure: measure, startDay: start, endDay: end)
         }
-        return try await members(of: groups)
+        return groups.map(\.group)
     }
 
     func figures(in groups: Set<ConsistencyGroup>) async throws -> [ConsistencyGroup: [Figure]] {

@@ -68,8 +68,8 @@ public protocol DatasetReader: Sendable {
     func producerSummaries() async throws -> [ProducerSummary]
 
     /// The consistency groups that could hold a finding (a statement made more than once; a whole
-    /// with at least two parts), and every figure of each.
-    func consistencyCandidates() async throws -> [ConsistencyGroup: [Figure]]
+    /// with at least two parts). Their figures are read with `figures(in:)`, a slice at a time.
+    func consistencyCandidates() async throws -> [ConsistencyGroup]
 
     /// Every figure of each of these groups.
     func figures(in groups: Set<ConsistencyGroup>) async throws -> [ConsistencyGroup: [Figure]]

@@ -65,17 +65,20 @@ public enum WireConversions {
 
     public static func report(_ findings: [ConsistencyFinding], version: UInt64) -> ConsistencyReport {
         var report = ConsistencyReport()
-        report.findings = findings.map { finding in
-            var f = Finding()
-            f.kind = finding.kind == .conflictingValues ? .conflictingValues : .partsDoNotAddUp
-            f.summary = finding.summary
-            f.figureIDs = finding.figures.map(\.id)
-            f.difference = finding.difference ?? Quantity()
-            f.statedValues = finding.statedValues.map { StatedValue(value: $0.value, figureIDs: $0.figures.map(\.id)) }
-            return f
-        }
+        report.findings = findings.map(finding)
         report.datasetVersion = version
         return report
+    }
+
+    /// One finding as the report sends it: the figures named by id.
+    public static func finding(_ finding: ConsistencyFinding) -> Finding {
+        var f = Finding()
+        f.kind = finding.kind == .conflictingValues ? .conflictingValues : .partsDoNotAddUp
+        f.summary = finding.summary
+        f.figureIDs = finding.figures.map(\.id)
+        f.difference = finding.difference ?? Quantity()
+        f.statedValues = finding.statedValues.map { StatedValue(value: $0.value, figureIDs: $0.figures.map(\.id)) }
+        return f
     }
 
     public static func sources(_ figures: [Figure], version: UInt64) -> SourcesResponse {

@@ -15,8 +15,7 @@ import Crypto
 ///
 /// It detects accidental corruption and deltas applied incompletely or wrongly; it is not a
 /// signature and proves nothing about a server that lies (Proto/PROTOCOL.md, "Dataset version and
-/// digest", says exactly what is computed and what it protects against). Not wired into the store,
-/// sync or wire yet: `DatasetDigester` is still the digest they use.
+/// digest", says exactly what is computed and what it protects against).
 public struct DatasetHash: Sendable, Hashable {
     public static let laneCount = 1_024
     public static let laneBits = 16

@@ -22,9 +22,13 @@ public enum ConsistencyCheck {
     }
 
     /// The order of a report: conflicting values first, then parts that don't add up; by summary
-    /// within each, so the same dataset always gives the same report.
+    /// within each, then by the figures' ids (so no two findings tie), so the same dataset always
+    /// gives the same report.
     public static func ordered(_ findings: some Sequence<ConsistencyFinding>) -> [ConsistencyFinding] {
-        findings.sorted { ($0.kind == .conflictingValues ? 0 : 1, $0.summary) < ($1.kind == .conflictingValues ? 0 : 1, $1.summary) }
+        findings.sorted { a, b in
+            let first = (a.kind == .conflictingValues ? 0 : 1, a.summary), second = (b.kind == .conflictingValues ? 0 : 1, b.summary)
+            return first != second ? first < second : a.figures.map(\.id).lexicographicallyPrecedes(b.figures.map(\.id))
+        }
     }
 
     /// `members` are exactly the group's figures.

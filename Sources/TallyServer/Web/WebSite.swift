@@ -95,9 +95,13 @@ struct WebSite: Sendable {
             }
         }
         let comparison = question.by == .jurisdiction ? nil : try await answer(question.comparisonRequest)
+        // The report names figures by id; the page shows those of the findings it lists.
+        let report = try await answers.consistency()
+        let named = Set(report.findings.prefix(TotalsPage.maxFindings).flatMap(\.figureIDs))
+        let reportFigures = Dictionary(try await answers.reader.figures(ids: named.sorted()).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return TotalsPage(question: question, answer: try await answer(question.totalsRequest), comparison: comparison,
-                          series: try await answers.series(question.seriesQuery), findings: try await answers.findingsInOrder(),
-                          version: answers.version, digestHex: answers.state.digestHex).render()
+                          series: try await answers.series(question.seriesQuery), report: report, reportFigures: reportFigures,
+                          datasetVersion: answers.version, digestHex: answers.state.digestHex).render()
     }
 
     private func figures(_ format: FigureExport.Format, _ request: HTTP2Request, _ writer: HTTP2ResponseWriter, head: Bool) async -> Int {

@@ -41,11 +41,6 @@ public final class DatasetAnswers: Sendable {
         try await engine(for: [query.jurisdiction]).series(query)
     }
 
-    /// The consistency findings of this version, in report order.
-    public func findingsInOrder() async throws -> [ConsistencyFinding] {
-        if let findings { return findings.all }
-        return try await ConsistencyFindings(reader: reader).all
-    }
 
     private func engine(for jurisdictions: Set<String>) async throws -> TotalsEngine {
         if let engine = engines.withLock({ $0[jurisdictions] }) { return engine }
@@ -101,6 +96,7 @@ public final class DatasetAnswers: Sendable {
     }
 
     public func consistency() async throws -> ConsistencyReport {
-        WireConversions.report(try await findingsInOrder(), version: version)
+        if let findings { return findings.report(version: version) }
+        return try await ConsistencyFindings(reader: reader).report(version: version)
     }
 }
