@@ -106,6 +106,8 @@ let package = Package(
             dependencies: [
                 "TallyCodec", "TallyModel", "TallyDataset",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own calls, for the bulk inserts of a full copy (BulkFigureInsert).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // TreeDictionary: the consistency report carried from version to version.
                 .product(name: "HashTreeCollections", package: "swift-collections"),

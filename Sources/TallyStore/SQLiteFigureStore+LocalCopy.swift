@@ -148,9 +148,10 @@ extension SQLiteFigureStore {
         try db.execute(sql: "DELETE FROM figure; DELETE FROM citation; DELETE FROM change; DELETE FROM publish;")
         var hash = DatasetHash()
         var count = 0
+        let rows = try BulkFigureInsert(db)
         while let page = try queue.take() {
             for received in page.figures {
-                try insert(received.figure, encoding: received.encoding, replacing: false, db)
+                try rows.insert(received.figure, encoding: received.encoding)
             }
             hash.formSum(page.hash)
             count += page.figures.count
