@@ -21,11 +21,14 @@ actor ResponseStream {
     /// Envelopes are written in DATA chunks of about this size.
     static let batchSize = 64 << 10
 
-    init(writer: HTTP2ResponseWriter, encoding: MessageEncoding, compressionThreshold: Int) {
+    /// zlib's own default trade-off, for every call but the snapshot (`TallyRPC.Method.compressionLevel`).
+    static let defaultCompressionLevel: Int32 = 6
+
+    init(writer: HTTP2ResponseWriter, encoding: MessageEncoding, compressionThreshold: Int, compressionLevel: Int32 = defaultCompressionLevel) {
         self.writer = writer
         self.encoding = encoding
         self.compressionThreshold = compressionThreshold
-        self.framer = EnvelopeFramer(deflater: encoding == .deflate ? Deflater() : nil, compressionThreshold: compressionThreshold)
+        self.framer = EnvelopeFramer(deflater: encoding == .deflate ? Deflater(level: compressionLevel) : nil, compressionThreshold: compressionThreshold)
     }
 
     /// Returns when the client has reset the stream or gone away (or the call's task is cancelled).

@@ -68,8 +68,10 @@ struct Router: HTTP2Responder {
             return (route.name, String(status))
         }
         let encoding = MessageEncoding.negotiate(peerAccepts: request.headers["tally-accept-encoding"])
-        let stream = ResponseStream(writer: writer, encoding: encoding, compressionThreshold: configuration.compressionThreshold)
-        guard request.path.hasPrefix(Self.rpcPrefix), let method = TallyRPC.Method(rawValue: String(request.path.dropFirst(Self.rpcPrefix.count))) else {
+        let method = request.path.hasPrefix(Self.rpcPrefix) ? TallyRPC.Method(rawValue: String(request.path.dropFirst(Self.rpcPrefix.count))) : nil
+        let stream = ResponseStream(writer: writer, encoding: encoding, compressionThreshold: configuration.compressionThreshold,
+                                    compressionLevel: method?.compressionLevel ?? ResponseStream.defaultCompressionLevel)
+        guard let method else {
             await stream.finish(CallError(.notFound, "no route for \(request.path)").status)
             await drain(request.body)
             return ("unknown", StatusCode.notFound.name)
