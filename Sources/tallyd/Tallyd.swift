@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.apply()
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         try configuration.apply(environment: environment)
