@@ -12,15 +12,7 @@ extension SQLiteFigureStore {
             let changed = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT figure_id) FROM change WHERE version > ?",
                                            arguments: [Int64(version)]) ?? 0
             guard changed <= limit else { return .snapshotRequired(state) }
-            // SQLite returns the other columns of the row holding MAX(version). `+c.figure_id`:
-            // grouping on the bare column let the planner walk all of `change_by_figure` (a
-            // million entries after a large publish) for its order, where the primary key's
-            // range `version > ?` reads only the changes asked for (then sorts those).
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.figure_id, MAX(c.version) AS version, c.retracted, f.body
-                FROM change c LEFT JOIN figure f ON f.id = c.figure_id
-                WHERE c.version > ? GROUP BY +c.figure_id ORDER BY version, c.figure_id
-                """, arguments: [Int64(version)])
+            let rows = try Row.fetchAll(db, sql: Self.latestChangesSQL, arguments: [Int64(version)])
             let changes = try rows.map { row -> StoredChange in
                 let changeVersion = UInt64(row["version"] as Int64)
                 if (row["retracted"] as Int64) == 1 {
@@ -31,6 +23,17 @@ extension SQLiteFigureStore {
             return .changes(since: version, state: state, changes)
         }
     }
+
+    /// The latest change of each figure changed after version `?`, with its body. SQLite returns
+    /// the other columns of the row holding MAX(version). `+c.figure_id`: grouping on the bare
+    /// column let the planner walk all of `change_by_figure` (a million entries after a large
+    /// publish: 0.44–0.67 s for every Changes call and every publish's catch-up) for its order,
+    /// where the primary key's range `version > ?` reads only the changes asked for.
+    static let latestChangesSQL = """
+        SELECT c.figure_id, MAX(c.version) AS version, c.retracted, f.body
+        FROM change c LEFT JOIN figure f ON f.id = c.figure_id
+        WHERE c.version > ? GROUP BY +c.figure_id ORDER BY version, c.figure_id
+        """
 
     /// Forgets changes older than the last `versions` versions; clients further behind are told to
     /// fetch the snapshot.
