@@ -13,15 +13,15 @@ import Glibc
 extension SQLiteFigureStore {
     /// An empty store at `path` (anything there is removed first), for `replaceAll` and then
     /// `finishBuilding`. No journal and no syncing while it fills: until it is finished it is
-    /// nobody's copy, and a failure removes it. 16 KiB pages (SQLite's default is 4 KiB): a
-    /// quarter of the writes and b-tree pages for rows of ~400 bytes, which took a 1M-figure
-    /// copy from 12–13 s to 10.7–11.1 s here; a 16 MiB page cache kept the client at 78 MB, where
-    /// 64 MiB gave it 176 MB and no speed.
+    /// nobody's copy, and a failure removes it. A 16 MiB page cache kept the client at 78 MB for a
+    /// 1M-figure copy, where 64 MiB gave it 176 MB and no speed. SQLite's 4 KiB pages stay: 16 KiB
+    /// ones made the copy 1.5 s faster, but every later delta writes each page it touches whole,
+    /// and a delta of 100 figures touches some 500 scattered pages.
     public static func building(at path: String) throws -> SQLiteFigureStore {
         removeDatabaseFiles(at: path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
         }
         return try SQLiteFigureStore(writer: try DatabaseQueue(path: path, configuration: configuration), seed: { [] })
     }

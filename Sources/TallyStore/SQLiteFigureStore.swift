@@ -16,11 +16,19 @@ public final class SQLiteFigureStore: FigureStore {
 
     /// Opens (or creates) the store at `path`. A new store is filled with `seed` as version 1.
     public convenience init(path: String, seed: @autoclosure () throws -> [Figure]) throws {
+        try self.init(path: path, durableCommits: true, seed: seed())
+    }
+
+    /// `durableCommits`: every commit is on the disk before it returns (`synchronous = FULL`: a
+    /// publish acknowledged to a client survives a power cut). Without, the write-ahead log is
+    /// flushed at checkpoints only (`NORMAL`): a power cut may lose the last commits, never the
+    /// file's consistency. That is enough for a copy of someone else's dataset, which the next
+    /// sync brings back, and it spares a delta of 100 figures its flush of every page it touched.
+    convenience init(path: String, durableCommits: Bool, seed: @autoclosure () throws -> [Figure]) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // Durable commits: a publish acknowledged to a client survives a power cut.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         try self.init(writer: try DatabasePool(path: path, configuration: configuration), seed: seed)
     }
@@ -36,9 +44,11 @@ public final class SQLiteFigureStore: FigureStore {
         try self.init(writer: try DatabaseQueue(), seed: { seed })
     }
 
-    /// An empty local copy at `path` (no dataset yet: a full sync fills it), or the one there.
+    /// An empty local copy at `path` (no dataset yet: a full sync fills it), or the one there: a
+    /// laptop's copy, or a replica's mirror, of a dataset whose truth is elsewhere, so its commits
+    /// are not flushed one by one (`durableCommits`).
     public static func localCopy(path: String) throws -> SQLiteFigureStore {
-        try SQLiteFigureStore(path: path, seed: [])
+        try SQLiteFigureStore(path: path, durableCommits: false, seed: [])
     }
 
     private func seedIfEmpty(_ seed: () throws -> [Figure]) throws {
