@@ -62,6 +62,34 @@ final class WebSiteTests {
         #expect(spelled.body == page.body)
     }
 
+    /// The page's consistency section is the server's report (`tally check`, the Consistency
+    /// call): the same number of findings, and every figure a listed conflict names is linked to
+    /// its entry on the page (the server keeps findings as ids, and the page reads those figures).
+    @Test func theConsistencySectionListsTheReportWithItsFigures() async throws {
+        let tally = TallydProcess.productsDirectory.appendingPathComponent("tally").path
+        let server = "http://127.0.0.1:\(self.server.port)"
+        let check = try await onOwnThread { try runProcess(tally, ["check", "--format", "json", "--server", server]) }
+        try #require(check.status == 0, "\(check.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        try #require(!findings.isEmpty, "the embedded dataset has findings to show")
+        let page = try await get(Self.intake)
+        #expect(page.body.contains("\(findings.count) finding\(findings.count == 1 ? "" : "s") in the whole dataset"))
+        // The findings' list alone (its values' lists are nested inside its items).
+        let start = try #require(page.body.range(of: "<ul class=\"findings\">"))
+        let end = try #require(page.body.range(of: "</li>\n</ul>\n", range: start.upperBound..<page.body.endIndex))
+        let section = page.body[start.upperBound..<end.lowerBound]
+        // A conflict lists every figure it names under the value it states (parts that do not add
+        // up list the wholes' values only).
+        let conflicts = findings.prefix(50).filter { $0["kind"] as? String == "conflicting_values" }
+        try #require(!conflicts.isEmpty, "the embedded dataset has conflicting statements to show")
+        for finding in conflicts {
+            for id in try #require(finding["figures"] as? [String]) {
+                #expect(section.contains("\"><code>\(id)</code></a>"), "figure \(id) of a finding is not linked")
+            }
+        }
+    }
+
     @Test func validatorsFollowTheQuestionAndTheDatasetVersion() async throws {
         let page = try await get(Self.intake)
         let tag = try #require(page.headers["etag"])
