@@ -160,6 +160,12 @@ final class HTTP2ConnectionCore {
 
     /// Hands the session's events to the role in order. Not reentrant: events that handling one
     /// causes (a flush that closes a stream) are taken by the loop here, after those before them.
+    ///
+    /// Once the channel has gone inactive, the rest are dropped: handling an earlier event can
+    /// close the connection at once (a peer's GOAWAY with no stream open, read in the same bytes
+    /// as new requests after it), and the role has then failed every stream it had. Dispatching a
+    /// request after that unwrapped the missing channel context and crashed tallyd: found by the
+    /// server fuzz target (Tests/TallyFuzzingTests/Crashes/server).
     func dispatchEvents() {
         guard !dispatching else { return }
         dispatching = true
@@ -169,6 +175,10 @@ final class HTTP2ConnectionCore {
             if dispatchBuffer.isEmpty { return }
             var index = 0
             while index < dispatchBuffer.count {
+                guard context != nil else {
+                    dispatchBuffer.removeAll(keepingCapacity: true)
+                    return
+                }
                 handle(dispatchBuffer[index])
                 index += 1
             }
