@@ -142,6 +142,33 @@ struct SyncInterruptionTests {
         return process
     }
 
+    /// Files of full downloads beside the copy at `path`.
+    private func downloads(besides path: String) -> [String] {
+        let name = (path as NSString).lastPathComponent + ".download"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)) ?? [])
+            .filter { $0.hasPrefix(name) }
+    }
+
+    /// Two full syncs into one copy at once each build their own file: both succeed, and the copy
+    /// is whole (with one shared download file, one could rename the other's unfinished file in).
+    @Test func twoFullSyncsAtOnceLeaveAWholeCopy() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try largeServer(in: directory)
+        defer { server.stop() }
+        let data = directory.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let path = DataDirectory.snapshotPath(environment: ["TALLY_DATA_DIR": data.path])
+        let first = try tally(["sync", "--server", server.url], data: data.path)
+        let second = try tally(["sync", "--server", server.url], data: data.path)
+        try await onOwnThread { first.waitUntilExit(); second.waitUntilExit() }
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        let copy = try LocalCopy.open(path: path)
+        #expect(try await copy.state().version == 2)
+        try await copy.verify()
+        #expect(downloads(besides: path).isEmpty)
+    }
+
     @Test func tallySyncKilledWhileWritingLeavesThePreviousVersion() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -153,7 +180,8 @@ struct SyncInterruptionTests {
         let sync = try tally(["sync", "--server", server.url], data: directory.path)
         // A full download is written into a new file beside the copy, renamed into place once whole.
         let deadline = ContinuousClock.now + .seconds(60)
-        func downloadSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + ".download"))?[.size] as? Int) ?? 0 }
+        let download = "\(path).download-\(sync.processIdentifier)"
+        func downloadSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: download))?[.size] as? Int) ?? 0 }
         while sync.isRunning, downloadSize() < 1 << 20, ContinuousClock.now < deadline { usleep(2_000) }
         guard sync.isRunning else {
             Issue.record("tally sync finished before it was killed; the test needs a larger download")
@@ -168,7 +196,7 @@ struct SyncInterruptionTests {
                                    environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TALLY_DATA_DIR": directory.path])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try await LocalCopy.open(path: path).state().version == 2)
-        #expect(!FileManager.default.fileExists(atPath: path + ".download"), "the killed download's file was left behind")
+        #expect(downloads(besides: path).isEmpty, "the killed download's file was left behind")
     }
 
     /// The local copy on a small tmpfs (root only) that fills during the download: `tally sync`
@@ -206,7 +234,7 @@ struct SyncInterruptionTests {
         #expect(full.stderr.contains("full"), "\(full.stderr)")
         #expect(full.stderr.contains("the previous local snapshot is unchanged"), "\(full.stderr)")
         #expect(try await LocalCopy.open(path: path).state() == before)
-        #expect(!FileManager.default.fileExists(atPath: path + ".download"), "the failed download's file was left behind")
+        #expect(downloads(besides: path).isEmpty, "the failed download's file was left behind")
 
         try FileManager.default.removeItem(atPath: filler)
         let again = try runProcess(tally, ["sync", "--server", server.url], environment: environment)
