@@ -5,7 +5,7 @@ import TallyModel
 /// The inserts of a full copy (a million figures and their citations, into tables emptied first),
 /// bound with SQLite's own calls on GRDB's prepared statements. Through `StatementArguments` each
 /// row built an array of existential values and copied them twice: a quarter of the copy's CPU
-/// time, measured with perf on a 1M-figure sync. Same SQL and columns as `SQLiteFigureStore.insert`;
+/// time, measured with perf on a 1M-figure sync. The same statements as `SQLiteFigureStore.insert`;
 /// a figure sent twice replaces itself, and the copy's hash (which counted it twice) then fails.
 struct BulkFigureInsert {
     private let db: Database
@@ -14,11 +14,8 @@ struct BulkFigureInsert {
 
     init(_ db: Database) throws {
         self.db = db
-        figure = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO figure (id, revision, body, jurisdiction, measure, category, kind, rate_unit, articles, article_count, start_day, end_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        citation = try db.cachedStatement(sql: "INSERT OR REPLACE INTO citation (figure_id, position, producer, outlet, published_day) VALUES (?, ?, ?, ?, ?)")
+        figure = try db.cachedStatement(sql: SQLiteFigureStore.insertFigureSQL)
+        citation = try db.cachedStatement(sql: SQLiteFigureStore.insertCitationSQL)
     }
 
     func insert(_ value: Figure, encoding: [UInt8]) throws {

@@ -137,14 +137,10 @@ extension SQLiteFigureStore {
     /// row by row scatters writes over the whole index (figures arrive in id order, so the tables
     /// themselves are appended to).
     private static func replace(from queue: PageQueue<ReceivedPage>, outcome: AnnouncedOutcome, _ db: Database) throws -> DatasetState {
-        let indexes = try String.fetchAll(db, sql: """
-            SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('figure', 'citation')
-            """)
-        for name in try String.fetchAll(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('figure', 'citation')
-            """) {
-            try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
-        }
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('figure', 'citation')
+            """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+        for index in indexes { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
         try db.execute(sql: "DELETE FROM figure; DELETE FROM citation; DELETE FROM change; DELETE FROM publish;")
         var hash = DatasetHash()
         var count = 0
@@ -162,7 +158,7 @@ extension SQLiteFigureStore {
         guard hash.checksum == announced.digest else {
             throw LocalCopyError.digestMismatch(expected: hex(announced.digest), actual: hash.checksumHex)
         }
-        for index in indexes { try db.execute(sql: index) }
+        for index in indexes { try db.execute(sql: index.sql) }
         let state = DatasetState(version: announced.version, hash: hash)
         try setState(state, db)
         try db.execute(sql: "UPDATE dataset SET log_start = ?, figure_count = ? WHERE id = 1", arguments: [Int64(announced.version), count])

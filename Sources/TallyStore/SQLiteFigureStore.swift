@@ -81,13 +81,17 @@ public final class SQLiteFigureStore: FigureStore {
     /// figures runs 300,000 of them, and compiling each anew cost more than running it.
     static func insert(_ figure: Figure, encoding: [UInt8], _ db: Database) throws {
         let columns = FigureColumns(figure)
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO figure (id, revision, body, jurisdiction, measure, category, kind, rate_unit, articles, article_count, start_day, end_day)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [figure.id, Int64(figure.revision), Data(encoding), columns.jurisdiction, columns.measure, columns.category,
+        try db.cachedStatement(sql: insertFigureSQL).execute(arguments: [figure.id, Int64(figure.revision), Data(encoding), columns.jurisdiction, columns.measure, columns.category,
                                      columns.kind, columns.rateUnit, columns.articles, columns.articleCount, columns.startDay, columns.endDay])
         try writeCitations(of: figure, db)
     }
+
+    /// A figure's row: its encoding beside its columns (`FigureColumns`), replacing one with its id.
+    static let insertFigureSQL = """
+        INSERT OR REPLACE INTO figure (id, revision, body, jurisdiction, measure, category, kind, rate_unit, articles, article_count, start_day, end_day)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let insertCitationSQL = "INSERT OR REPLACE INTO citation (figure_id, position, producer, outlet, published_day) VALUES (?, ?, ?, ?, ?)"
 
     /// Fills the columns and citations of a figure already in the table (the v2 migration).
     static func writeColumns(of figure: Figure, _ db: Database) throws {
@@ -102,7 +106,7 @@ public final class SQLiteFigureStore: FigureStore {
 
     private static func writeCitations(of figure: Figure, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM citation WHERE figure_id = ?").execute(arguments: [figure.id])
-        let insert = try db.cachedStatement(sql: "INSERT INTO citation (figure_id, position, producer, outlet, published_day) VALUES (?, ?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: insertCitationSQL)
         for (position, citation) in figure.citations.enumerated() {
             try insert.execute(arguments: [figure.id, position, citation.producer, citation.outlet, citation.published?.daysSinceEpoch])
         }
