@@ -18,12 +18,15 @@ struct GracefulShutdownTests {
         let server = try TallydProcess(arguments: ["--grace-period-seconds", "30"], database: database)
         let port = server.port
 
-        // A watch stream, and then a second call on the same connection after it.
+        // A watch stream, and then a second call on the same connection after it. The peer waits
+        // for the watch far longer than this test can take, so only tallyd's drain ends it (with
+        // the peer's default 10 s, a CI run whose signal came 10 s after the watch started saw the
+        // watch cut short by the peer and the next call answered before the signal).
         let watch = ThreadTask { () throws -> (results: [PeerResponse], goaway: Int?) in
             let (results, summary) = try H2Peer(port: port).sequence([
                 .init(path: "/tally.v1.Tally/Watch", body: EnvelopeFramer().frame(WatchRequest())),
                 .init(path: "/tally.v1.Tally/Sources", body: EnvelopeFramer().frame(SourcesRequest())),
-            ])
+            ], timeout: 150, deadline: 170)
             return (results, summary["goaway_code"] as? Int)
         }
         // The slow call: the snapshot, read at 1.5 MB/s by the h2 peer, which acknowledges only what

@@ -40,13 +40,14 @@ struct H2Peer {
         var headers: [(String, String)] = [("content-type", "application/tally+proto")]
     }
 
-    /// Calls one after another on a single connection.
-    func sequence(_ calls: [Call]) throws -> (results: [PeerResponse], summary: [String: Any]) {
+    /// Calls one after another on a single connection; each waits up to `timeout` seconds for its
+    /// response, the whole run up to `deadline`.
+    func sequence(_ calls: [Call], timeout: Int = 10, deadline: Int = 20) throws -> (results: [PeerResponse], summary: [String: Any]) {
         let list: [[String: Any]] = calls.map { call in
             ["path": call.path, "method": call.method, "body_hex": Self.hex(call.body), "headers": call.headers.map { [$0.0, $0.1] }]
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: list), as: UTF8.self)
-        let out = try run(["sequence", "127.0.0.1", String(port), json])
+        let out = try run(["sequence", "127.0.0.1", String(port), json, "--timeout", String(timeout), "--deadline", String(deadline)])
         return (((out["results"] as? [[String: Any]]) ?? []).map(PeerResponse.init), out)
     }
 
