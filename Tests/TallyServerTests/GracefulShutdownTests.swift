@@ -59,7 +59,10 @@ struct GracefulShutdownTests {
             }
             usleep(300_000)
             kill(pid, SIGTERM)
-            usleep(300_000)
+            // The listener closes once tallyd has taken the signal: wait for that (a fixed sleep
+            // here would be a bet on a loaded machine's scheduling), at most 10 s.
+            let closedBy = ContinuousClock.now + .seconds(10)
+            while loopbackAccepts(port: port) && ContinuousClock.now < closedBy { usleep(20_000) }
             // A new connection is refused outright: nothing was sent, so any client may retry it.
             return (open, try H2Peer(port: port).call("/tally.v1.Tally/Health"))
         }
@@ -93,5 +96,19 @@ struct GracefulShutdownTests {
             #expect(refused, "\(results[1].raw)")
         }
         #expect(goaway == 0)
+    }
+}
+
+/// Whether a TCP connection to 127.0.0.1:`port` is accepted (closed again at once, nothing sent).
+private func loopbackAccepts(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
 }
