@@ -296,7 +296,8 @@ let package = Package(
         .testTarget(
             name: "TallyClientTests",
             dependencies: ["TallyClient", "TallyCodec", "TallyModel", "TallyStore", "TallyTestSupport", "tallyd", "tally", "TallyStoreCrashHelper",
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             exclude: ["Golden"],
             swiftSettings: tallySwiftSettings
         ),

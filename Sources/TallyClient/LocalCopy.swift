@@ -20,12 +20,17 @@ public enum LocalCopy {
     /// The copy at `path` for syncing into, made when missing (its directory too). Throws the
     /// database's own error when the file is there but is not a usable copy.
     static func openForSync(path: String) throws -> SQLiteFigureStore {
+        try makeDirectory(for: path)
+        return try SQLiteFigureStore.localCopy(path: path)
+    }
+
+    /// The directory the copy at `path` lives in, made when missing.
+    static func makeDirectory(for path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         } catch {
             throw TallyClientError.badArguments("cannot make the data directory for \(path): \(error)")
         }
-        return try SQLiteFigureStore.localCopy(path: path)
     }
 
     /// Replaces the copy at `path` (open as `current`, which this closes) with a snapshot built in

@@ -40,6 +40,9 @@ public struct SnapshotSync: Sendable {
     public var verifyLocalCopy = false
     /// Called with (figures received, figures expected) during a full download.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Called once if another sync into the same copy is running: this one waits for it to end
+    /// (`SyncLock`), then usually finds the copy up to date.
+    public var waiting: (@Sendable () -> Void)?
 
     public init(client: TallyClient, path: String) {
         self.client = client
@@ -47,6 +50,9 @@ public struct SnapshotSync: Sendable {
     }
 
     public func sync() async throws -> SyncReport {
+        try LocalCopy.makeDirectory(for: path)
+        let lock = try await SyncLock.acquire(besides: path, onWait: waiting)
+        defer { withExtendedLifetime(lock) {} }
         var notes: [String] = []
         let legacy = DataDirectory.legacySnapshotPath(besides: path)
         if FileManager.default.fileExists(atPath: legacy) {
@@ -76,8 +82,10 @@ public struct SnapshotSync: Sendable {
         return report
     }
 
-    /// The local copy, made when missing. One that does not open, or (with `verifyLocalCopy`) whose
-    /// hash does not match its figures, is moved aside and replaced by an empty one.
+    /// The local copy, made when missing. One that is damaged (not a database, not a Tally copy,
+    /// or, with `verifyLocalCopy`, a hash that does not match its figures) is moved aside and
+    /// replaced by an empty one. A copy that cannot be opened *now* (busy, a failing or full disk,
+    /// no permission) is not damaged: that is an error, and the copy is left where it is.
     private func openLocalCopy() async throws -> (SQLiteFigureStore, Bool) {
         do {
             let store = try LocalCopy.openForSync(path: path)
@@ -85,6 +93,8 @@ public struct SnapshotSync: Sendable {
             return (store, false)
         } catch let error as TallyClientError {
             throw error
+        } catch where !StoreFailure.meansDamage(error) {
+            throw StoreFailure.naming(error, path: path)
         } catch {
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.removeItem(atPath: path + ".corrupt" + suffix)

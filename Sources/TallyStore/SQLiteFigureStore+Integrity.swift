@@ -176,3 +176,31 @@ extension StoreFailure {
         }
     }
 }
+
+extension StoreFailure {
+    /// Whether `error`, from opening or verifying a copy, says the file itself is not a usable
+    /// copy (not a database, not a Tally store, figures that do not match its hash), as against
+    /// the moment (busy, locked, interrupted) or the machine (disk, memory, permissions), where
+    /// the file may be fine and must be left alone.
+    public static func meansDamage(_ error: any Error) -> Bool {
+        switch error {
+        case let failure as StoreFailure:
+            return failure.kind == .damaged
+        case let error as DatabaseError:
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_CANTOPEN,
+                 .SQLITE_PERM, .SQLITE_NOMEM, .SQLITE_INTERRUPT, .SQLITE_AUTH:
+                return false
+            default:
+                return true
+            }
+        default:
+            return true
+        }
+    }
+
+    /// `error` with the file named, when it is SQLite's own.
+    public static func naming(_ error: any Error, path: String) -> any Error {
+        (error as? DatabaseError).map { StoreFailure($0, path: path) } ?? error
+    }
+}

@@ -17,6 +17,8 @@ struct SyncCommand: AsyncParsableCommand {
             let client = try global.makeClient()
             var sync = SnapshotSync(client: client, path: global.snapshotPath)
             sync.verifyLocalCopy = verify
+            let snapshotPath = global.snapshotPath
+            sync.waiting = { printError("tally: another tally sync into \(snapshotPath) is running; waiting for it to finish") }
             if isatty(STDERR_FILENO) == 1 {
                 sync.progress = { done, total in
                     let width = 30, filled = total > 0 ? width * done / total : 0

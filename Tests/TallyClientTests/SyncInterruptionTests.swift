@@ -151,11 +151,10 @@ struct SyncInterruptionTests {
 
     /// Two full syncs into one copy at once each build their own file: both succeed, and the copy
     /// is whole (with one shared download file, one could rename the other's unfinished file in).
-    /// Disabled: two *first* syncs still race in `SnapshotSync.openLocalCopy`, which takes a copy
-    /// the other process is creating (locked, half-migrated) for a damaged one and moves it aside;
-    /// seen 1 run in 4–6 (exit 70 "disk I/O error", or 74). Open, see the 2026-12-05 note.
-    @Test(.disabled("two first syncs at once race in openLocalCopy (known, open)"))
-    func twoFullSyncsAtOnceLeaveAWholeCopy() async throws {
+    /// Two *first* syncs also raced in `SnapshotSync.openLocalCopy`, which took the copy the other
+    /// process was creating (locked, half-migrated) for a damaged one and moved it aside (1 run in
+    /// 4–6: exit 70 "disk I/O error", or 74); now one waits for the other (`SyncLock`) and says so.
+    @Test func twoFullSyncsAtOnceLeaveAWholeCopy() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try largeServer(in: directory)
