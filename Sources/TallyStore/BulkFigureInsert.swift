@@ -48,7 +48,7 @@ struct BulkFigureInsert {
     }
 
     /// SQLite copies what is bound (the strings' storage is not ours to keep alive).
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     private func bind(_ text: String, _ index: Int32, _ statement: OpaquePointer) {
         var text = text
