@@ -38,6 +38,8 @@ struct SQLiteDatasetReader: DatasetReader {
             let statement = try db.cachedStatement(sql: "SELECT id, body FROM figure WHERE id > ? ORDER BY id LIMIT ?")
             let raw = statement.sqliteStatement
             sqlite3_reset(raw)
+            // Reset on every way out, a failed step too: a statement left mid-run keeps its read open.
+            defer { sqlite3_reset(raw) }
             sqlite3_clear_bindings(raw)
             // Every id is greater than the empty string (ids are never empty: FigureValidation).
             var key = after ?? ""
@@ -57,7 +59,6 @@ struct SQLiteDatasetReader: DatasetReader {
                 let body = [UInt8](UnsafeRawBufferPointer(start: sqlite3_column_blob(raw, 1), count: Int(sqlite3_column_bytes(raw, 1))))
                 page.append(StoredFigure(id: id, encoding: body))
             }
-            sqlite3_reset(raw)
             return page
         }
     }
