@@ -51,7 +51,7 @@ func measure() async throws {
 
     var logger = Logger(label: "bench")
     logger.logLevel = .warning
-    let store = try FigureStore(inMemoryWith: try EmbeddedDataset.load())
+    let store = try SQLiteFigureStore(inMemoryWith: try EmbeddedDataset.load())
     let responder = try await TallyResponder(configuration: ServerConfiguration(), store: store, logger: logger)
     try await responder.prime(method: "Totals", request: payload)
 
