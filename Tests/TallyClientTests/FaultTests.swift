@@ -153,14 +153,14 @@ struct FaultTests {
         let synced = try runTally(["sync", "--server", server.url], data: data)
         #expect(synced.status == 0, "\(synced.output)")
 
-        kill(server.process.processIdentifier, SIGSTOP)
+        let state = stopped(server.process.processIdentifier)
         var configuration = TallyClient.Configuration(server: ServerAddress(secure: false, host: "127.0.0.1", port: server.port))
         configuration.timeout = .milliseconds(500)
         let client = try TallyClient(configuration: configuration)
         let started = ContinuousClock.now
         do {
             _ = try await client.health()
-            Issue.record("a stopped server answered")
+            Issue.record("a stopped server answered (its state in /proc after SIGSTOP: \(state))")
         } catch let error as TallyClientError {
             guard case .timedOut(_, let timeout) = error else { Issue.record("expected timedOut, got \(error)"); return }
             #expect(timeout == .milliseconds(500))
@@ -177,6 +177,25 @@ struct FaultTests {
         #expect(offline.status == 0, "\(offline.output)")
         #expect(offline.output.contains("answering from the local snapshot"), "\(offline.output)")
         #expect(offline.output.contains("20,662"))
+    }
+
+    /// Sends SIGSTOP and waits (at most 10 s) until the kernel shows the process stopped ("T" in
+    /// /proc/PID/stat): the signal is delivered asynchronously, and a loaded run once saw a call
+    /// answered right after it. Returns the state last seen.
+    private func stopped(_ pid: Int32) -> String {
+        kill(pid, SIGSTOP)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var state = "?"
+        repeat {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // The state follows the command name, which is in parentheses and may hold spaces.
+            if let close = stat.lastIndex(of: ")") {
+                state = String(stat[stat.index(after: close)...].dropFirst().prefix(1))
+            }
+            if state == "T" || state == "t" { break }
+            usleep(5_000)
+        } while ContinuousClock.now < deadline
+        return state
     }
 
     private func runTally(_ arguments: [String], data: String) throws -> (status: Int32, output: String) {
@@ -297,7 +316,7 @@ struct FaultTests {
         try await Task.sleep(for: .seconds(1))
         #expect(seen.interruptions.withLock { $0 }.isEmpty, "a healthy watch was interrupted")
 
-        kill(server.process.processIdentifier, SIGSTOP)
+        _ = stopped(server.process.processIdentifier)
         try await waitUntil { !seen.interruptions.withLock { $0.isEmpty } }
         let first = seen.interruptions.withLock { $0.first }
         #expect(first?.contains("keepalive") == true, "\(first ?? "no interruption: the watch did not notice")")
