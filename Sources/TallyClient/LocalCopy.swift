@@ -17,13 +17,6 @@ public enum LocalCopy {
         }
     }
 
-    /// The copy at `path` for syncing into, made when missing (its directory too). Throws the
-    /// database's own error when the file is there but is not a usable copy.
-    static func openForSync(path: String) throws -> SQLiteFigureStore {
-        try makeDirectory(for: path)
-        return try SQLiteFigureStore.localCopy(path: path)
-    }
-
     /// The directory the copy at `path` lives in, made when missing.
     static func makeDirectory(for path: String) throws {
         do {
@@ -36,16 +29,12 @@ public enum LocalCopy {
     /// Replaces the copy at `path` (open as `current`, which this closes) with a snapshot built in
     /// a new file beside it (`SQLiteFigureStore.building`): the old copy is untouched until the new
     /// one is whole, verified and on the disk, then one rename swaps them. A failure, a full disk
-    /// or `kill -9` leaves the old copy and, at worst, a partial download file that the next sync
-    /// removes. Needs room for both copies while it runs.
-    ///
-    /// The file is this process's own (`.download-PID`): two syncs at once each build and verify
-    /// their own copy and the later rename wins, where with one shared name the second removed
-    /// the first's file and the first could rename the second's unfinished one into place.
+    /// or `kill -9` leaves the old copy and, at worst, a partial `.download` file, which the next
+    /// sync's `building` removes first. Needs room for both copies while it runs. One name is
+    /// enough: syncs into a copy take turns (`SyncLock`), so no other process builds beside it.
     static func replace(_ current: SQLiteFigureStore, at path: String,
                         receive: (_ deliver: @escaping @Sendable (ReceivedPage) async throws -> Void) async throws -> SnapshotOutcome) async throws -> DatasetState {
-        removeAbandonedDownloads(besides: path)
-        let building = "\(path)\(downloadSuffix)\(getpid())"
+        let building = path + ".download"
         let fresh = try SQLiteFigureStore.building(at: building)
         do {
             let state = try await fresh.replaceAll(receive: receive)
@@ -57,19 +46,6 @@ public enum LocalCopy {
             try? fresh.close()
             SQLiteFigureStore.removeDatabaseFiles(at: building)
             throw error
-        }
-    }
-
-    static let downloadSuffix = ".download-"
-
-    /// Download files beside `path` whose process is gone (killed mid-sync).
-    static func removeAbandonedDownloads(besides path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let prefix = (path as NSString).lastPathComponent + downloadSuffix
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            guard let pid = Int32(rest.prefix { $0.isNumber }), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
         }
     }
 }

@@ -50,6 +50,7 @@ public struct SnapshotSync: Sendable {
     }
 
     public func sync() async throws -> SyncReport {
+        // The directory first: the lock file lives in it, and the copy is made there.
         try LocalCopy.makeDirectory(for: path)
         let lock = try await SyncLock.acquire(besides: path, onWait: waiting)
         defer { withExtendedLifetime(lock) {} }
@@ -88,7 +89,7 @@ public struct SnapshotSync: Sendable {
     /// no permission) is not damaged: that is an error, and the copy is left where it is.
     private func openLocalCopy() async throws -> (SQLiteFigureStore, Bool) {
         do {
-            let store = try LocalCopy.openForSync(path: path)
+            let store = try SQLiteFigureStore.localCopy(path: path)
             if verifyLocalCopy { try await store.verify() }
             return (store, false)
         } catch let error as TallyClientError {
@@ -100,7 +101,7 @@ public struct SnapshotSync: Sendable {
                 try? FileManager.default.removeItem(atPath: path + ".corrupt" + suffix)
                 try? FileManager.default.moveItem(atPath: path + suffix, toPath: path + ".corrupt" + suffix)
             }
-            return (try LocalCopy.openForSync(path: path), true)
+            return (try SQLiteFigureStore.localCopy(path: path), true)
         }
     }
 

@@ -30,30 +30,24 @@ struct SQLiteDatasetReader: DatasetReader {
         }
     }
 
-    /// Read with SQLite's own calls on a cached statement: through `Row`, each figure looked its
+    /// Read with SQLite's own calls on a cached statement (`RawSQLite`): through `Row`, each figure looked its
     /// columns up by name (lowercasing the name every time) and copied its body byte by byte out
     /// of a `Data`; that was a sixth of tallyd's CPU time serving a 1M-figure snapshot (perf).
     func page(after: String?, limit: Int) async throws -> [StoredFigure] {
         try await database.read { db in
             let statement = try db.cachedStatement(sql: "SELECT id, body FROM figure WHERE id > ? ORDER BY id LIMIT ?")
             let raw = statement.sqliteStatement
-            sqlite3_reset(raw)
             // Reset on every way out, a failed step too: a statement left mid-run keeps its read open.
             defer { sqlite3_reset(raw) }
-            sqlite3_clear_bindings(raw)
             // Every id is greater than the empty string (ids are never empty: FigureValidation).
-            var key = after ?? ""
-            key.withUTF8 { utf8 in
-                _ = sqlite3_bind_text(raw, 1, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                      Int32(utf8.count), BulkFigureInsert.transient)
-            }
+            RawSQLite.bind(after ?? "", 1, raw)
             sqlite3_bind_int64(raw, 2, Int64(limit))
             var page: [StoredFigure] = []
             page.reserveCapacity(min(limit, 4_096))
             while true {
                 let code = sqlite3_step(raw)
                 if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage) }
+                guard code == SQLITE_ROW else { throw RawSQLite.failure(code, db) }
                 let id = String(decoding: UnsafeRawBufferPointer(start: sqlite3_column_text(raw, 0), count: Int(sqlite3_column_bytes(raw, 0))),
                                 as: UTF8.self)
                 let body = [UInt8](UnsafeRawBufferPointer(start: sqlite3_column_blob(raw, 1), count: Int(sqlite3_column_bytes(raw, 1))))

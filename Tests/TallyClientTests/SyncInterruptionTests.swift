@@ -149,11 +149,11 @@ struct SyncInterruptionTests {
             .filter { $0.hasPrefix(name) }
     }
 
-    /// Two full syncs into one copy at once each build their own file: both succeed, and the copy
-    /// is whole (with one shared download file, one could rename the other's unfinished file in).
-    /// Two *first* syncs also raced in `SnapshotSync.openLocalCopy`, which took the copy the other
-    /// process was creating (locked, half-migrated) for a damaged one and moved it aside (1 run in
-    /// 4–6: exit 70 "disk I/O error", or 74); now one waits for the other (`SyncLock`) and says so.
+    /// Two first syncs into one directory at once: both succeed, the copy is whole, nothing is
+    /// left beside it. Before `SyncLock` they raced twice over: with one download file, one could
+    /// rename the other's unfinished file into place (3 runs of 3), and `openLocalCopy` took the
+    /// copy the other was creating (locked, half-migrated) for a damaged one and moved it aside
+    /// (1 run in 4–6: exit 70 "disk I/O error", or 74). Now the second waits for the first.
     @Test func twoFullSyncsAtOnceLeaveAWholeCopy() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -170,6 +170,7 @@ struct SyncInterruptionTests {
         #expect(try await copy.state().version == 2)
         try await copy.verify()
         #expect(downloads(besides: path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path + ".corrupt"), "a copy was taken for a damaged one")
     }
 
     @Test func tallySyncKilledWhileWritingLeavesThePreviousVersion() async throws {
@@ -183,7 +184,7 @@ struct SyncInterruptionTests {
         let sync = try tally(["sync", "--server", server.url], data: directory.path)
         // A full download is written into a new file beside the copy, renamed into place once whole.
         let deadline = ContinuousClock.now + .seconds(60)
-        let download = "\(path).download-\(sync.processIdentifier)"
+        let download = "\(path).download"
         func downloadSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: download))?[.size] as? Int) ?? 0 }
         while sync.isRunning, downloadSize() < 1 << 20, ContinuousClock.now < deadline { usleep(2_000) }
         guard sync.isRunning else {
