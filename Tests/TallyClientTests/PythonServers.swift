@@ -13,7 +13,7 @@ final class PythonServer: @unchecked Sendable {
     init(script: String, arguments: [String] = []) throws {
         guard let python = Peers.python else { throw PythonServerError.noPython }
         outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("python-server-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [RepositoryPaths.root.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
         process.standardInput = input

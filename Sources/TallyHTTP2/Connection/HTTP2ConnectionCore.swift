@@ -18,18 +18,19 @@ protocol HTTP2StreamRole: AnyObject {
 /// Everything runs on the channel's event loop.
 final class HTTP2ConnectionCore {
     let session: NGHTTP2Session
-    private var machine: ConnectionStateMachine
+    /// Internal, not private: the timers and closes (`HTTP2ConnectionCore+Timers.swift`) consult it.
+    var machine: ConnectionStateMachine
     unowned(unsafe) var role: (any HTTP2StreamRole)?
     private(set) var context: ChannelHandlerContext?
     private var started = false
     /// Why the connection is going down, for the calls it fails (client role).
-    private(set) var closeReason: String?
+    var closeReason: String?
     /// Set before the channel is active: the connection is turned away at its start (see
     /// `HTTP2Refusal`) instead of served.
     var refusal: HTTP2Refusal?
 
-    private var timers: [Timer: Scheduled<Void>] = [:]
-    private var keepaliveTask: RepeatedTask?
+    var timers: [Timer: Scheduled<Void>] = [:]
+    var keepaliveTask: RepeatedTask?
     /// Reused between flushes: NIO has released it once the previous write reached the socket.
     private var outputBuffer: ByteBuffer?
     private var pumping = false
@@ -42,7 +43,7 @@ final class HTTP2ConnectionCore {
     /// Since when no stream has been open (nil while one is). The idle timer is not moved for every
     /// stream (that would cost a scheduled task per call): it fires, looks, and goes again if the
     /// connection was busy meanwhile.
-    private var idleSince: NIODeadline?
+    var idleSince: NIODeadline?
 
     enum Timer: Hashable { case idle, drainDeadline, linger, closeCap }
 
@@ -263,104 +264,5 @@ final class HTTP2ConnectionCore {
         pumping = false
         if wrote { context.flush() }
         if !session.isActive { perform(machine.sessionEnded()) }
-    }
-
-    // MARK: - Decisions carried out
-
-    private func perform(_ decision: ConnectionStateMachine.OnStreamClosed) {
-        switch decision {
-        case .armIdleTimer:
-            becameIdle()
-        case .linger: linger()
-        case .none: break
-        }
-    }
-
-    /// The end of every close: what is queued is sent, our side of the TCP connection is shut once
-    /// it has reached the socket, input is read and dropped, and the socket closes when the peer
-    /// closes, `lingerTimeout` after our shutdown, or at `closeCap`, whichever comes first. Closing
-    /// a socket with unread input makes the kernel send a TCP RST, and the peer then loses data it
-    /// had not read yet: the end of a response, the GOAWAY.
-    private func linger() {
-        stopIdleTimer()
-        cancel(.drainDeadline)
-        keepaliveTask?.cancel()
-        keepaliveTask = nil
-        guard let context else { return }
-        flush()
-        context.flush()
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let shut = context.eventLoop.makePromise(of: Void.self)
-        shut.futureResult.whenComplete { result in
-            let core = bound.value
-            guard case .success = result else {
-                core.context?.close(promise: nil)
-                return
-            }
-            if core.machine.outputClosed() == .armLingerTimer { core.arm(.linger, in: core.machine.configuration.lingerTimeout) }
-        }
-        arm(.closeCap, in: machine.configuration.closeCap)
-        context.close(mode: .output, promise: shut)
-    }
-
-    /// No stream is open from now on: the idle timer runs, unless it is already scheduled.
-    private func becameIdle() {
-        guard let timeout = machine.configuration.idleTimeout, let context else { return }
-        idleSince = context.eventLoop.now
-        if timers[.idle] == nil { arm(.idle, in: timeout) }
-    }
-
-    private func stopIdleTimer() {
-        idleSince = nil
-        cancel(.idle)
-    }
-
-    private func arm(_ timer: Timer, in delay: TimeAmount) {
-        guard let context else { return }
-        timers[timer]?.cancel()
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timers[timer] = context.eventLoop.scheduleTask(in: delay) { bound.value.fired(timer) }
-    }
-
-    private func cancel(_ timer: Timer) {
-        timers.removeValue(forKey: timer)?.cancel()
-    }
-
-    private func fired(_ timer: Timer) {
-        timers[timer] = nil
-        switch timer {
-        case .idle:
-            guard let idleSince, let timeout = machine.configuration.idleTimeout, let context else { return }
-            let due = idleSince + timeout
-            if due > context.eventLoop.now {
-                arm(.idle, in: due - context.eventLoop.now)  // busy meanwhile: look again then
-            } else if machine.idleTimeoutFired() == .goawayAndLinger {
-                session.submitGoaway(errorCode: HTTP2ErrorCode.noError)
-                linger()
-            }
-        case .drainDeadline:
-            if case .resetStreamsAndLinger(let sendFinalGoaway) = machine.drainDeadlineFired() {
-                role!.resetOpenStreams(errorCode: HTTP2ErrorCode.cancel)
-                if sendFinalGoaway { session.submitGoaway(errorCode: HTTP2ErrorCode.noError) }
-                linger()
-            }
-        case .linger:
-            if machine.lingerTimerFired() == .close { context?.close(promise: nil) }
-        case .closeCap:
-            context?.close(promise: nil)
-        }
-    }
-
-    private func keepaliveFired() {
-        switch machine.keepaliveFired() {
-        case .ping(let data):
-            session.submitPing(data)
-            flush()
-        case .giveUp:
-            if closeReason == nil { closeReason = "no answer to \(Keepalive.unansweredLimit) keepalive PINGs" }
-            context?.close(promise: nil)
-        case .none:
-            break
-        }
     }
 }
