@@ -45,6 +45,8 @@ import TallyTestSupport
             return SnapshotOutcome(version: first.state.version, digest: first.state.digest, figureCount: first.figureCount)
         }
         #expect(try await copy.reader().figureCount == 30)
+        // The index builds' second sorter thread is for them only (a mirror keeps its connection).
+        #expect(try await copy.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA threads") } == 0)
 
         var changed = seed[0]
         changed.value = .exact(99)
