@@ -9,9 +9,7 @@ protocol ClientFaultScenarios {}
 
 extension ClientFaultScenarios {
     func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("faults-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try makeTemporaryDirectory("faults")
     }
 
     func makeClient(_ port: Int, secure: Bool = false, host: String = "127.0.0.1", ca: String? = nil) throws -> TallyClient {

@@ -12,9 +12,7 @@ import TallyTestSupport
 @Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: Peers.pythonTestsEnabled, "needs TALLY_PYTHON"))
 struct SyncInterruptionTests {
     private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sync-cut-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try makeTemporaryDirectory("sync-cut")
     }
 
     /// Publishes `count` generated figures as the next version of the database (no tallyd on it).

@@ -10,9 +10,7 @@ import TallyTestSupport
 @Suite(.timeLimit(.minutes(1)))
 struct SyncLockTests {
     private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sync-lock-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try makeTemporaryDirectory("sync-lock")
     }
 
     /// The second taker waits (and says so, once) until the first lets go; no clock involved: the

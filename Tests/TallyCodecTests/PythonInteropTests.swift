@@ -15,9 +15,7 @@ struct PythonInteropTests {
     }
 
     private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tally-interop-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try makeTemporaryDirectory("tally-interop")
     }
 
     /// Tally encodes; Python parses, finds every field set and nothing unknown, and re-serialises

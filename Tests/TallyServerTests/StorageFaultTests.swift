@@ -13,9 +13,7 @@ struct StorageFaultTests {
     static let tallyd = TallydProcess.productsDirectory.appendingPathComponent("tallyd").path
 
     private func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("storage-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
+        try makeTemporaryDirectory("storage")
     }
 
     /// A tallyd that must refuse to start, run to its end: bounded by timeout(1), so one that wrongly
